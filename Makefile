@@ -1,0 +1,37 @@
+# indusco-sim: every target sets up .venv first (Python >= 3.12 found by tools/find-python.sh).
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+SCENARIO ?= scenarios/baseline.yaml
+
+.PHONY: run test test-fast lint bench bench-quick serve clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml tools/find-python.sh
+	@if [ ! -x "$(PY)" ] || ! "$(PY)" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
+		rm -rf "$(VENV)"; \
+		python=$$(sh tools/find-python.sh) || exit 1; \
+		echo "creating $(VENV) with $$python"; \
+		"$$python" -m venv "$(VENV)" || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/indusco run $(SCENARIO) --force
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow and not browser"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) results build dist .pytest_cache .hypothesis
+	find src -name __pycache__ -type d -exec rm -rf {} +

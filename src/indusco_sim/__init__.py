@@ -1,0 +1,24 @@
+"""indusco-sim: an agent-based simulation of the Chinese Industrial Cooperatives (Indusco, Gung Ho), 1938-1952.
+
+    from indusco_sim import IndusModel
+    model = IndusModel("scenarios/baseline.yaml", rng=1)
+    model.run()
+"""
+
+from importlib import metadata
+
+try:
+    __version__ = metadata.version("indusco-sim")
+except metadata.PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0"
+
+
+def __getattr__(name: str):
+    if name == "IndusModel":
+        from indusco_sim.model import IndusModel
+
+        return IndusModel
+    raise AttributeError(name)
+
+
+__all__ = ["IndusModel", "__version__"]

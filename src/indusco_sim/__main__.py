@@ -1,0 +1,3 @@
+from indusco_sim.cli import main
+
+main()

@@ -1,0 +1,210 @@
+"""The numba backend: agent state in arrays (state.py), every phase a compiled kernel (kernels/).
+
+The model (model.py) owns the calendar, the network, the regions, the fund and the random draws; an
+engine owns the workers, cooperatives and depots and runs the per-agent work of each phase. A second
+engine written the Mesa way implements the same methods on Python agents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indusco_sim.kernels import administration as adm
+from indusco_sim.kernels import allocation as alloc
+from indusco_sim.kernels import collection, labour, lifecycle, movement, production
+from indusco_sim.params import Params
+from indusco_sim.schema import Scenario
+from indusco_sim.state import ARRIVING, UNEMPLOYED, coop_table, depot_table, worker_table
+
+
+class NumbaEngine:
+    name = "numba"
+
+    def __init__(self, scenario: Scenario, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale,
+                 worker_capacity: int = 1024):
+        self.s = scenario
+        self.p = params
+        self.n_towns = n_towns
+        self.workers = worker_table(worker_capacity)
+        self.coops = coop_table(len(params.resources))
+        self.depots = depot_table(len(params.resources), max(1, len(depot_towns)))
+        rows = self.depots.add(len(depot_towns))
+        self.depots.town[rows] = depot_towns
+        self.depots.opens[rows] = depot_opens
+        self.depots.scale[rows] = depot_scale
+
+    # ---- counts the model needs to size its random draws -------------------------------------------
+    def n_unemployed(self) -> int:
+        return int(np.count_nonzero(self.workers.status == UNEMPLOYED))
+
+    def n_alive(self) -> int:
+        return int(np.count_nonzero(self.coops.alive))
+
+    # ---- arrivals and movement ---------------------------------------------------------------------
+    def add_workers(self, towns: np.ndarray, skills: np.ndarray, dests: np.ndarray) -> None:
+        rows = self.workers.add(len(towns))
+        w = self.workers
+        w.town[rows], w.skill[rows], w.dest[rows] = towns, skills, dests
+        w.status[rows] = ARRIVING
+        w.wait[rows] = 0
+
+    def count_unemployed(self) -> np.ndarray:
+        w = self.workers
+        return movement.count_unemployed(w.status, w.town, w.skill, self.n_towns, len(self.p.industries))
+
+    def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
+        pop = self.s.population
+        return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, pop.crowding,
+                                     pop.distance_scale_days)
+
+    def move(self, u, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> int:
+        w = self.workers
+        return movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, u, goals, refuge, next_hop,
+                                     hop_days, blocked, tick_days, p_leave, p_seek)
+
+    # ---- depots ------------------------------------------------------------------------------------
+    def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:
+        """Stock newly opened depots with `months_of_stock` of resupply."""
+        d = self.depots
+        for i in ids:
+            d.stock[i] = self.p.resupply * months_of_stock * d.scale[i]
+            d.equipment[i] = self.s.depots.equipment_resupply_per_month * months_of_stock * d.scale[i]
+
+    def bomb(self, keep: np.ndarray) -> None:
+        """Multiply depot stocks and cooperative equipment and stocks in each town by keep[town]."""
+        d, c = self.depots, self.coops
+        d.stock *= keep[d.town][:, None]
+        d.equipment *= keep[d.town]
+        c.equipment *= keep[c.town]
+        c.stock *= keep[c.town][:, None]
+
+    # ---- allocation --------------------------------------------------------------------------------
+    def allocate(self, depot_open, town_depot, P, months) -> np.ndarray:
+        """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
+        s, p, d, c, w = self.s, self.p, self.depots, self.coops, self.workers
+        dep = s.depots
+        alloc.resupply_depots(d.stock, d.equipment, depot_open, d.scale, p.resupply * months,
+                              p.resupply * dep.max_stock_months, dep.equipment_resupply_per_month * months,
+                              dep.equipment_resupply_per_month * dep.max_stock_months)
+        depot_of = np.where(c.alive, town_depot[c.town], -1).astype(np.int64)
+        ppa = s.population.persons_per_agent
+        unskilled = s.cooperatives.unskilled_productivity
+        need, eq_need = alloc.plan_demand(
+            c.alive, c.industry, c.members, c.matched, c.equipment, c.capital, c.stock, depot_of, p.recipe,
+            p.output_per_member, p.equipment_per_member, p.material_price, dep.equipment_price, P, months, ppa,
+            unskilled, s.cooperatives.working_capital_months)
+        rule = alloc.PRIORITY if s.allocation.rule == "priority" else alloc.PROPORTIONAL
+        shipped, eq_shipped = alloc.ration(need, eq_need, depot_of, p.army[c.industry], d.stock, d.equipment,
+                                           rule, s.allocation.transport_per_month * months)
+        alloc.deliver(shipped, eq_shipped, depot_of, d.stock, d.equipment, d.shipped, c.stock, c.equipment,
+                      c.capital, p.material_price, dep.equipment_price, P)
+        reserve = s.cooperatives.wage_per_month * ppa
+        vac = labour.plan_vacancies(c.alive, c.members, p.target_agents, c.industry, c.capital, P, reserve)
+        labour.match_labour(w.status, w.town, w.skill, w.employer, c.town, c.industry, c.members, c.matched, vac,
+                            self.n_towns, len(p.industries), unskilled > 0)
+        vac = labour.plan_vacancies(c.alive, c.members, p.target_agents, c.industry, c.capital, P, reserve)
+        return labour.vacancies_by_town(vac, c.town, c.industry, self.n_towns, len(p.industries))
+
+    # ---- production --------------------------------------------------------------------------------
+    def produce(self, P, months) -> float:
+        s, p, c = self.s, self.p, self.coops
+        co = s.cooperatives
+        return production.produce(
+            c.alive, c.industry, c.members, c.matched, c.equipment, c.stock, c.capital, c.debt, c.output, c.sales,
+            p.recipe, p.output_per_member, p.equipment_per_member, p.price, p.material_price, P, months,
+            s.population.persons_per_agent, co.unskilled_productivity, co.wage_per_month, co.repayment_share)
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+    def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:
+        s, c = self.s, self.coops
+        co = s.cooperatives
+        limit = co.insolvency_months * co.wage_per_month * s.population.persons_per_agent * P * c.members
+        changed = lifecycle.fail_or_flee(c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate, u_fail,
+                                         u_flee, blocked, refuge, town_region, p_fail, co.flee_success,
+                                         limit.astype(np.float64), self.p.min_agents, tick)
+        if changed:
+            w = self.workers
+            lifecycle.release_members(w.status, w.town, w.employer, c.alive, c.town)
+        return changed
+
+    def founding_candidates(self, town_region, region_alive, town_depot, blocked):
+        return lifecycle.founding_candidates(self.count_unemployed(), town_region, region_alive, town_depot,
+                                             self.depots.stock, self.p.recipe, blocked, self.p.min_agents)
+
+    def choose_foundings(self, towns, skills, sizes, u, town_region, slots, fund_available, loan_per_agent):
+        return lifecycle.choose_foundings(towns, skills, sizes, u, town_region, slots, fund_available,
+                                          self.p.target_agents, loan_per_agent)
+
+    def found(self, towns, skills, founders, loans, regions, tick) -> None:
+        """Create the chosen cooperatives and enrol their founders."""
+        c, w = self.coops, self.workers
+        rows = self.coops.add(len(towns))
+        c.town[rows], c.industry[rows], c.region[rows] = towns, skills, regions
+        c.members[rows] = founders
+        c.matched[rows] = founders
+        c.capital[rows] = loans
+        c.debt[rows] = loans
+        c.loan[rows] = loans
+        c.founded[rows] = tick
+        c.alive[rows] = True
+        n_skills = len(self.p.industries)
+        new_coop = np.full(self.n_towns * n_skills, -1, dtype=np.int64)
+        wanted = np.zeros(self.n_towns * n_skills, dtype=np.int64)
+        keys = towns.astype(np.int64) * n_skills + skills
+        new_coop[keys] = np.arange(rows.start, rows.stop)
+        wanted[keys] = founders
+        lifecycle.enrol_founders(w.status, w.town, w.skill, w.employer, new_coop, wanted, n_skills)
+
+    # ---- administration ----------------------------------------------------------------------------
+    def supervision(self, hq, dist, n_regions):
+        a, c = self.s.administration, self.coops
+        return adm.supervision_load(c.alive, c.region, c.town, hq, dist, n_regions, a.supervision_cost,
+                                    a.travel_cost)
+
+    def far_part(self, r, town_region, hq, per_town, dist, is_depot_town):
+        return adm.far_part(r, town_region, hq, per_town, dist, is_depot_town)
+
+    def reassign(self, town_mask: np.ndarray, old: int, new: int) -> None:
+        """Cooperatives of region `old` in the masked towns now belong to region `new`."""
+        c = self.coops
+        c.region[(c.region == old) & town_mask[c.town]] = new
+
+    # ---- collection --------------------------------------------------------------------------------
+    def collect(self, town_region, n_regions, P, per_month) -> np.ndarray:
+        c, w = self.coops, self.workers
+        return collection.collect_regions(c.alive, c.region, c.industry, c.members, c.sales, c.capital, c.debt,
+                                          w.status, w.town, town_region, n_regions, len(self.p.industries),
+                                          self.s.population.persons_per_agent, P, per_month)
+
+    def memory_bytes(self) -> int:
+        return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes()
+
+    # ---- views for Mesa agents and outputs ---------------------------------------------------------
+    def n_coops(self) -> int:
+        return self.coops.n
+
+    def n_depots(self) -> int:
+        return self.depots.n
+
+    def coop_value(self, row: int, column: str):
+        return getattr(self.coops, column)[row]
+
+    def depot_town(self, row: int) -> int:
+        return int(self.depots.town[row])
+
+    def depot_stocks(self, row: int) -> dict[str, float]:
+        out = {r: float(v) for r, v in zip(self.p.resources, self.depots.stock[row], strict=True)}
+        out["equipment"] = float(self.depots.equipment[row])
+        return out
+
+    def coop_columns(self) -> dict[str, np.ndarray]:
+        """Final state of every cooperative that ever lived (one array per column; stock per resource)."""
+        c = self.coops
+        cols = {name: getattr(c, name).copy() for name in c.columns if name != "stock"}
+        for j, r in enumerate(self.p.resources):
+            cols[f"stock_{r}"] = c.stock[:, j].copy()
+        return cols
+
+    def worker_counts(self) -> np.ndarray:
+        """Workers by status (arriving, unemployed, member, left)."""
+        return np.bincount(self.workers.status, minlength=4)

@@ -1,0 +1,72 @@
+"""Regional administration: supervision load, organiser slots, and the split of an overloaded region.
+
+Load of a region (organiser-months per month) = sum over its cooperatives of
+supervision_cost + travel_cost * (travel days between the cooperative's town and the HQ).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+DEPOT_FIRST = 1 << 40  # ranks any depot town above every town without a depot
+
+
+@njit(cache=True)
+def supervision_load(alive, region, town, hq, dist, n_regions, supervision_cost, travel_cost):
+    """(load float64[Rg], cooperatives int64[Rg], cooperatives per town int64[T])."""
+    load = np.zeros(n_regions)
+    count = np.zeros(n_regions, dtype=np.int64)
+    per_town = np.zeros(dist.shape[0], dtype=np.int64)
+    for c in range(alive.shape[0]):
+        if not alive[c]:
+            continue
+        r = region[c]
+        per_town[town[c]] += 1
+        if r < 0:
+            continue
+        days = dist[town[c], hq[r]]
+        if days == np.inf:  # cut off from its HQ: supervision at the cost of the longest reachable trip
+            days = 0.0
+            for t in range(dist.shape[0]):
+                if dist[hq[r], t] != np.inf and dist[hq[r], t] > days:
+                    days = dist[hq[r], t]
+        load[r] += supervision_cost + travel_cost * days
+        count[r] += 1
+    return load, count, per_town
+
+
+@njit(cache=True)
+def far_part(r, town_region, hq, per_town, dist, is_depot_town):
+    """The part of region r that lies farthest from its HQ, and the HQ it would have.
+
+    The far pole is the town of the region with cooperatives that is farthest (travel days) from the HQ.
+    The part is every town of the region nearer the pole than the HQ. Its HQ is the depot town with the
+    most cooperatives in the part (the town with the most cooperatives if it has no depot).
+    Returns (mask bool[T], new hq town or -1, cooperatives in the part).
+    """
+    n = town_region.shape[0]
+    h = hq[r]
+    pole = -1
+    far = -1.0
+    for t in range(n):
+        if town_region[t] == r and per_town[t] > 0 and t != h and dist[h, t] != np.inf and dist[h, t] > far:
+            far = dist[h, t]
+            pole = t
+    mask = np.zeros(n, dtype=np.bool_)
+    if pole < 0:
+        return mask, -1, 0
+    coops = 0
+    for t in range(n):
+        if town_region[t] == r and dist[pole, t] < dist[h, t]:
+            mask[t] = True
+            coops += per_town[t]
+    best = -1
+    best_key = -1
+    for t in range(n):
+        if mask[t]:
+            key = per_town[t] + (DEPOT_FIRST if is_depot_town[t] else 0)
+            if key > best_key:
+                best_key = key
+                best = t
+    return mask, best, coops

@@ -1,0 +1,40 @@
+"""Data collection: per-region aggregates of cooperatives and workers for one tick."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+ARRIVING, UNEMPLOYED = 0, 1
+
+# columns of the float table returned by collect_regions
+COOPS, MEMBERS, UNEMP, OUT_NOMINAL, OUT_REAL, CAPITAL, LOANS = range(7)
+N_BASE = 7
+
+
+@njit(cache=True)
+def collect_regions(alive, region, industry, members, sales, capital, debt, w_status, w_town, town_region,
+                    n_regions, n_industries, persons_per_agent, P, per_month):
+    """float64[Rg, 7 + I]: cooperatives, members (persons), unemployed (persons waiting or travelling
+    in the region's towns), output nominal and real (CN$ per month, real = 1937 CN$), capital and loans
+    outstanding (CN$ nominal), then cooperatives by industry. Summed in id order."""
+    out = np.zeros((n_regions, N_BASE + n_industries))
+    for c in range(alive.shape[0]):
+        r = region[c]
+        if not alive[c] or r < 0:
+            continue
+        out[r, COOPS] += 1
+        out[r, MEMBERS] += members[c] * persons_per_agent
+        out[r, OUT_NOMINAL] += sales[c] * per_month
+        out[r, CAPITAL] += capital[c]
+        out[r, LOANS] += debt[c]
+        out[r, N_BASE + industry[c]] += 1
+    for r in range(n_regions):
+        out[r, OUT_REAL] = out[r, OUT_NOMINAL] / P
+    for w in range(w_status.shape[0]):
+        s = w_status[w]
+        if s in (UNEMPLOYED, ARRIVING):
+            r = town_region[w_town[w]]
+            if r >= 0:
+                out[r, UNEMP] += persons_per_agent
+    return out

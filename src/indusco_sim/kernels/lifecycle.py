@@ -1,0 +1,150 @@
+"""Cooperative lifecycle: failure, flight from falling towns, and founding where workers, materials,
+credit and organisers meet. Growth happens through vacancies (labour.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+UNEMPLOYED, MEMBER = 1, 2
+FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 1, 2, 3
+
+
+@njit(cache=True)
+def fail_or_flee(alive, town, region, members, capital, died, fate, u_fail, u_flee, blocked, refuge,
+                 town_region, p_fail, flee_success, insolvency_limit, min_agents, tick):
+    """Close or move cooperatives; visit live ones in id order, one pair of uniforms each.
+
+    In an occupied town: u_flee < flee_success -> moves to refuge[town] (a mobile unit), else lost.
+    Elsewhere: closes when capital < -insolvency_limit[c] (CN$) or members < min_agents (insolvent),
+    or when u_fail < p_fail (dissolved). Returns the number of cooperatives closed or moved.
+    """
+    k = 0
+    changed = 0
+    for c in range(alive.shape[0]):
+        if not alive[c]:
+            continue
+        a, b = u_fail[k], u_flee[k]
+        k += 1
+        t = town[c]
+        if blocked[t]:
+            changed += 1
+            if b < flee_success and refuge[t] >= 0:
+                town[c] = refuge[t]
+                if town_region[refuge[t]] >= 0:
+                    region[c] = town_region[refuge[t]]
+            else:
+                alive[c] = False
+                died[c] = tick
+                fate[c] = FATE_LOST
+        elif capital[c] < -insolvency_limit[c] or members[c] < min_agents:
+            alive[c] = False
+            died[c] = tick
+            fate[c] = FATE_INSOLVENT
+            changed += 1
+        elif a < p_fail:
+            alive[c] = False
+            died[c] = tick
+            fate[c] = FATE_FAILED
+            changed += 1
+    return changed
+
+
+@njit(cache=True)
+def release_members(w_status, w_town, w_employer, c_alive, c_town):
+    """Members of closed cooperatives become unemployed where they are; members of moved ones follow."""
+    for w in range(w_status.shape[0]):
+        if w_status[w] != MEMBER:
+            continue
+        c = w_employer[w]
+        if not c_alive[c]:
+            w_status[w] = UNEMPLOYED
+            w_employer[w] = -1
+        else:
+            w_town[w] = c_town[c]
+
+
+@njit(cache=True)
+def founding_candidates(unemployed, town_region, region_alive, town_depot, d_stock, recipe, blocked,
+                        min_agents):
+    """(town, skill) pairs where a cooperative could be founded: enough unemployed of that skill, an
+    active region, no occupation, and a serving depot that holds every input of the industry.
+    Returns (towns int64[K], skills int64[K], sizes int64[K]) in (town, skill) order."""
+    n_towns, n_skills = unemployed.shape
+    towns = np.empty(n_towns * n_skills, dtype=np.int64)
+    skills = np.empty(n_towns * n_skills, dtype=np.int64)
+    sizes = np.empty(n_towns * n_skills, dtype=np.int64)
+    k = 0
+    for t in range(n_towns):
+        r = town_region[t]
+        d = town_depot[t]
+        if blocked[t] or r < 0 or not region_alive[r] or d < 0:
+            continue
+        for s in range(n_skills):
+            if unemployed[t, s] < min_agents:
+                continue
+            ok = True
+            for res in range(recipe.shape[1]):
+                if recipe[s, res] > 0 and d_stock[d, res] <= 0:
+                    ok = False
+            if ok:
+                towns[k] = t
+                skills[k] = s
+                sizes[k] = unemployed[t, s]
+                k += 1
+    return towns[:k], skills[:k], sizes[:k]
+
+
+@njit(cache=True)
+def choose_foundings(towns, skills, sizes, u, town_region, slots, fund_available, target_agents,
+                     loan_per_agent):
+    """Pick which candidates are founded this tick, best first.
+
+    Score = waiting workers * (0.5 + u); in score order a candidate is founded when its region has an
+    organiser slot (>= 1) and the fund covers its loan (CN$ nominal per agent * founders).
+    Updates `slots`; returns (chosen candidate indices int64[], founders int64[], loans float64[], fund used).
+    """
+    n = towns.shape[0]
+    score = np.empty(n)
+    for k in range(n):
+        score[k] = -(sizes[k] * (0.5 + u[k]))
+    order = np.argsort(score, kind="mergesort")
+    chosen = np.empty(n, dtype=np.int64)
+    founders = np.empty(n, dtype=np.int64)
+    loans = np.empty(n)
+    m = 0
+    used = 0.0
+    for j in range(n):
+        k = order[j]
+        r = town_region[towns[k]]
+        size = min(sizes[k], target_agents[skills[k]])
+        loan = size * loan_per_agent
+        if slots[r] >= 1.0 and used + loan <= fund_available:
+            slots[r] -= 1.0
+            used += loan
+            chosen[m] = k
+            founders[m] = size
+            loans[m] = loan
+            m += 1
+    return chosen[:m], founders[:m], loans[:m], used
+
+
+@njit(cache=True)
+def enrol_founders(w_status, w_town, w_skill, w_employer, new_coop, wanted, n_skills):
+    """Founders join their new cooperative: the longest-registered unemployed (lowest id) of the skill in the
+    town. new_coop[t * S + s] is the cooperative id (or -1), wanted[t * S + s] how many join."""
+    left = wanted.copy()
+    total = left.sum()
+    for w in range(w_status.shape[0]):
+        if total == 0:
+            break
+        if w_status[w] != UNEMPLOYED:
+            continue
+        key = w_town[w] * n_skills + w_skill[w]
+        if new_coop[key] < 0 or left[key] == 0:
+            continue
+        w_status[w] = MEMBER
+        w_employer[w] = new_coop[key]
+        left[key] -= 1
+        total -= 1

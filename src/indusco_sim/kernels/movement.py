@@ -1,0 +1,110 @@
+"""Worker movement: counting who waits where, choosing where to go, and walking the network.
+
+Kernels are pure functions of their arguments (no globals, no hidden random state); they update the
+arrays they are given in place. Random numbers come in as arrays drawn from the model's Generator.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+ARRIVING, UNEMPLOYED, MEMBER, LEFT = 0, 1, 2, 3
+
+
+@njit(cache=True)
+def count_unemployed(status, town, skill, n_towns, n_skills):
+    """Unemployed workers (at a town, not travelling) by town and skill: int64[T, S]."""
+    out = np.zeros((n_towns, n_skills), dtype=np.int64)
+    for w in range(status.shape[0]):
+        if status[w] == UNEMPLOYED:
+            out[town[w], skill[w]] += 1
+    return out
+
+
+@njit(cache=True)
+def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding, scale_days):
+    """Best town to look for work from each town, for each skill: int32[T, S].
+
+    The pull of town v for skill s is (vacancies[v, s] + attraction[v]) / (1 + crowding * unemployed[v, s]),
+    discounted by 1 / (1 + dist / scale_days). Ties keep the lower town id; the current town wins ties.
+    """
+    n, s_count = unemployed.shape
+    goals = np.empty((n, s_count), dtype=np.int32)
+    for u in range(n):
+        for s in range(s_count):
+            best = u
+            best_score = -1.0
+            if not blocked[u]:
+                best_score = (vacancies[u, s] + attraction[u]) / (1.0 + crowding * unemployed[u, s])
+            for v in range(n):
+                if v == u or blocked[v] or dist[u, v] == np.inf:
+                    continue
+                pull = (vacancies[v, s] + attraction[v]) / (1.0 + crowding * unemployed[v, s])
+                score = pull / (1.0 + dist[u, v] / scale_days)
+                if score > best_score:
+                    best_score = score
+                    best = v
+            goals[u, s] = best
+    return goals
+
+
+@njit(cache=True)
+def _travel(w, town, dest, wait, status, next_hop, hop_days, budget):
+    """Spend up to `budget` days moving worker w along shortest-path hops toward dest[w]."""
+    while True:
+        if wait[w] > 0:
+            used = min(wait[w], budget)
+            wait[w] -= used
+            budget -= used
+            if wait[w] > 0:
+                return
+        here = town[w]
+        if here == dest[w]:
+            status[w] = UNEMPLOYED
+            return
+        nxt = next_hop[here, dest[w]]
+        if nxt < 0:  # cut off by the front: stop and look for work here
+            status[w] = UNEMPLOYED
+            dest[w] = here
+            return
+        if budget <= 0:
+            return
+        town[w] = nxt
+        wait[w] = hop_days[here, nxt]
+
+
+@njit(cache=True)
+def move_workers(status, town, dest, wait, skill, u, goals, refuge, next_hop, hop_days, blocked,
+                 tick_days, p_leave, p_seek):
+    """One tick of worker movement. Returns the number of draws used (= unemployed workers at the start).
+
+    Workers are visited in id order. Each unemployed worker consumes one uniform u[k]:
+    u < p_leave -> leaves the pool; otherwise, in an occupied town -> flees to refuge[town];
+    otherwise u < p_leave + p_seek -> sets out for goals[town, skill] if that is elsewhere.
+    Travelling workers (status arriving) walk on; tick_days is the travel budget in days.
+    """
+    k = 0
+    for w in range(status.shape[0]):
+        st = status[w]
+        if st == UNEMPLOYED:
+            r = u[k]
+            k += 1
+            here = town[w]
+            if r < p_leave:
+                status[w] = LEFT
+                continue
+            if blocked[here]:
+                target = refuge[here]
+            elif r < p_leave + p_seek:
+                target = goals[here, skill[w]]
+            else:
+                continue
+            if target < 0 or target == here:
+                continue
+            dest[w] = target
+            status[w] = ARRIVING
+            _travel(w, town, dest, wait, status, next_hop, hop_days, tick_days)
+        elif st == ARRIVING:
+            _travel(w, town, dest, wait, status, next_hop, hop_days, tick_days)
+    return k

@@ -1,0 +1,277 @@
+"""IndusModel: a mesa.Model that owns the state and runs the tick's phases in one documented order.
+
+One tick (a week or a month):
+  1. events          occupation and liberation, bombing, loan policy, regions founded, depots opened
+  2. arrivals        refugee job-seekers enter at the front and set out inland
+  3. movement        the unemployed look for better towns; travellers walk the network; some leave
+  4. allocation      depots resupply and ration materials and equipment; the labour exchange fills vacancies
+  5. production      Leontief output, sales at the price level, wages, loan repayment
+  6. lifecycle       cooperatives fail or flee; new ones are founded where workers, materials, credit
+                     and organisers meet
+  7. administration  organisers grow; supervision load; an overloaded region splits
+  8. collection      one row per (tick, region)
+Every random number is drawn here, from `self.rng`, in this order, and passed to the engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import mesa
+import numpy as np
+from mesa.discrete_space import Network as NetworkSpace
+
+from indusco_sim.agents import sync_agents
+from indusco_sim.data import scenarios_dir
+from indusco_sim.engine import NumbaEngine
+from indusco_sim.events import build_schedule
+from indusco_sim.geography import build_network
+from indusco_sim.kernels.paths import serving_depots
+from indusco_sim.params import compile_params, per_tick_chance
+from indusco_sim.regions import RegionsMixin
+from indusco_sim.scenario import load_scenario
+from indusco_sim.schema import Scenario
+from indusco_sim.state import region_table
+
+PHASES = ("events", "arrivals", "movement", "allocation", "production", "lifecycle", "administration",
+          "collection")
+NEVER = np.iinfo(np.int32).max
+BACKENDS = ("numba", "mesa")
+
+
+def default_scenario() -> Path:
+    return scenarios_dir() / "baseline.yaml"
+
+
+class IndusModel(RegionsMixin, mesa.Model):
+    """The Chinese Industrial Cooperatives on the transport network of unoccupied China.
+
+    IndusModel(scenario="scenarios/baseline.yaml", rng=SEED). `scenario` is a path, a dict or a
+    schema.Scenario; `rng` (default: the scenario's seed) seeds the model's numpy Generator.
+    """
+
+    def __init__(self, scenario: str | Path | Scenario | dict | None = None, rng=None, *,
+                 overrides: tuple[str, ...] = (), backend: str = "numba", mesa_agents: bool = True):
+        t0 = time.perf_counter()
+        loaded = load_scenario(scenario if scenario is not None else default_scenario(), overrides)
+        spec = loaded.scenario
+        seed = spec.seed if rng is None else rng
+        super().__init__(rng=seed)
+        self.seed = int(seed) if isinstance(seed, int | np.integer) else None
+        self.spec = spec
+        self.loaded = loaded
+        self.network = build_network(spec.geography)
+        self.town_names = self.network.names
+        self.p = compile_params(spec)
+        self.schedule_by_tick = build_schedule(spec, self.p.calendar, self.network.index)
+        n_towns = self.network.n_towns
+        self.occupied = np.zeros(n_towns, dtype=np.bool_)
+        self.town_region = np.full(n_towns, -1, dtype=np.int16)
+        self.regions = region_table()
+        self.region_names: list[str] = []
+        self.splits: list[dict] = []
+        self._setup_depots()
+        self.engine = self._make_engine(backend)
+        self.fund = spec.finance.fund_initial
+        self.donations_per_month = spec.finance.donations_per_month
+        self.lending_factor = spec.finance.lending_factor
+        self._refresh_paths()
+        self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
+        self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
+        self.records: list[tuple[int, np.ndarray, np.ndarray]] = []  # (tick, region ids, table)
+        self.phase_seconds: dict[str, float] = defaultdict(float)
+        self.mesa_agents = mesa_agents
+        self.space = NetworkSpace(self.network.graph, random=self.random,
+                                  layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
+        self._region_agents: list = []
+        self._depot_agents: list = []
+        self._coop_agents: dict = {}
+        self._coop_rows_synced = 0
+        self.datacollector = mesa.DataCollector(model_reporters={
+            "date": lambda m: str(m.date), "cooperatives": lambda m: m.national("cooperatives"),
+            "members": lambda m: m.national("members"), "unemployed": lambda m: m.national("unemployed"),
+            "regions": lambda m: len(m.records[-1][1]) if m.records else 0,
+            "output_real": lambda m: m.national("output_real"),
+        })
+        self.setup_seconds = time.perf_counter() - t0
+
+    def _make_engine(self, backend: str):
+        if backend == "numba":
+            return NumbaEngine(self.spec, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
+                               self.depot_scale)
+        if backend == "mesa":
+            from indusco_sim.reference import MesaEngine
+
+            return MesaEngine(self, self.spec, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
+                              self.depot_scale)
+        raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
+
+    # ---- time ---------------------------------------------------------------------------------------
+    @property
+    def tick(self) -> int:
+        """Ticks completed so far."""
+        return len(self.records)
+
+    @property
+    def n_ticks(self) -> int:
+        return self.p.n_ticks
+
+    @property
+    def date(self):
+        """Last simulated day (the start date before the first tick)."""
+        return self.p.calendar.date_of(self.tick - 1) if self.tick else self.spec.time.start
+
+    def step(self) -> None:
+        """Run one tick: the phases in PHASES order, each timed."""
+        tick = self.tick
+        if tick >= self.n_ticks:
+            self.running = False
+            return
+        for name in PHASES:
+            t0 = time.perf_counter()
+            getattr(self, f"_phase_{name}")(tick)
+            self.phase_seconds[name] += time.perf_counter() - t0
+        if self.tick >= self.n_ticks:
+            self.running = False
+
+    def run(self, ticks: int | None = None, progress=None) -> None:
+        """Run to the end (or `ticks` more ticks). `progress(model)` is called after every tick."""
+        stop = self.n_ticks if ticks is None else min(self.n_ticks, self.tick + ticks)
+        while self.tick < stop:
+            self.step()
+            if progress is not None:
+                progress(self)
+
+    # ---- set-up helpers ---------------------------------------------------------------------------
+    def _setup_depots(self) -> None:
+        s, cal, idx = self.spec, self.p.calendar, self.network.index
+        if s.depots.sites is not None:
+            sites = [(idx[d.town], cal.tick_of(d.opened) if d.opened else NEVER, d.scale) for d in s.depots.sites]
+        else:
+            towns = self.network.towns
+            sites = [(i, NEVER, 1.0) for i, role in enumerate(towns["role_1940"]) if role in ("hq", "depot")]
+        self.depot_town = np.array([t for t, _, _ in sites], dtype=np.int32)
+        self.depot_opens = np.array([o for _, o, _ in sites], dtype=np.int32)
+        self.depot_scale = np.array([x for _, _, x in sites], dtype=np.float64)
+        self.depot_stocked = np.zeros(len(sites), dtype=np.bool_)
+        self.is_depot_town = np.zeros(self.network.n_towns, dtype=np.bool_)
+        self.is_depot_town[self.depot_town] = True
+
+    def _refresh_paths(self) -> None:
+        self.dist, self.next_hop, self.refuge = self.network.paths(self.occupied)
+
+    def depot_open(self, tick: int) -> np.ndarray:
+        return (self.depot_opens <= tick) & ~self.occupied[self.depot_town]
+
+    # ---- phases --------------------------------------------------------------------------------------
+    def _phase_events(self, tick: int) -> None:
+        ev = self.schedule_by_tick[tick]
+        if ev.occupy or ev.liberate:
+            self.occupied[ev.occupy] = True
+            self.occupied[ev.liberate] = False
+            self._refresh_paths()
+        for name, hq in ev.regions:
+            self.found_region(name, hq, tick)
+        for name, hq in ev.hq_moves:
+            self.regions.hq[self.region_names.index(name)] = hq
+        self.move_fallen_hqs()
+        if ev.raids:
+            keep = np.ones(self.network.n_towns)
+            for town, expected in ev.raids:
+                keep[town] *= (1.0 - self.spec.war.damage_per_raid) ** self.rng.poisson(expected)
+            self.engine.bomb(keep)
+        for policy in ev.policies:
+            self.apply_policy(policy)
+        months = self.p.months[tick]
+        self.fund += self.donations_per_month * months
+        if self.spec.finance.index_linked_fund and tick > 0:
+            self.fund *= self.p.P[tick] / self.p.P[tick - 1]
+        is_open = self.depot_open(tick)
+        fresh = np.flatnonzero(is_open & ~self.depot_stocked)
+        if len(fresh):
+            self.engine.open_depots(fresh, self.spec.depots.initial_stock_months)
+            self.depot_stocked[fresh] = True
+        self.town_depot = serving_depots(self.dist, self.depot_town, is_open, self.occupied,
+                                         self.spec.depots.catchment_days)
+
+    def _phase_arrivals(self, tick: int) -> None:
+        ev = self.schedule_by_tick[tick]
+        if not ev.arrivals:
+            return
+        counts = [self.rng.poisson(expected) for _, expected in ev.arrivals]
+        total = int(sum(counts))
+        skills = np.searchsorted(self.p.skill_cdf, self.rng.random(total), side="right")
+        skills = np.minimum(skills, len(self.p.industries) - 1).astype(np.int8)
+        towns = np.repeat(np.array([t for t, _ in ev.arrivals], dtype=np.int32), counts)
+        towns = np.where(self.occupied[towns], self.refuge[towns], towns).astype(np.int32)
+        self.engine.add_workers(towns, skills, self.goals[towns, skills])
+
+    def _phase_movement(self, tick: int) -> None:
+        pop = self.spec.population
+        unemployed = self.engine.count_unemployed()
+        self.goals = self.engine.choose_goals(unemployed, self.vacancies, self.attraction(), self.dist,
+                                              self.occupied)
+        u = self.rng.random(int(unemployed.sum()))
+        months = self.p.months[tick]
+        self.engine.move(u, self.goals, self.refuge, self.next_hop, self.network.hop_days, self.occupied,
+                         int(self.p.days[tick]), per_tick_chance(pop.leave_per_month, months),
+                         per_tick_chance(pop.seek_per_month, months))
+
+    def _phase_allocation(self, tick: int) -> None:
+        self.vacancies = self.engine.allocate(self.depot_open(tick), self.town_depot, self.p.P[tick],
+                                              self.p.months[tick])
+
+    def _phase_production(self, tick: int) -> None:
+        self.fund += self.engine.produce(self.p.P[tick], self.p.months[tick])
+
+    def _phase_lifecycle(self, tick: int) -> None:
+        n = self.engine.n_alive()
+        u_fail, u_flee = self.rng.random(n), self.rng.random(n)
+        co = self.spec.cooperatives
+        self.engine.close_and_flee(u_fail, u_flee, self.occupied, self.refuge, self.town_region,
+                                   per_tick_chance(co.failure_per_month, self.p.months[tick]), self.p.P[tick], tick)
+        towns, skills, sizes = self.engine.founding_candidates(self.town_region, self.regions.alive,
+                                                               self.town_depot, self.occupied)
+        u = self.rng.random(len(towns))
+        loan_per_agent = co.loan_per_member * self.spec.population.persons_per_agent * self.p.P[tick]
+        chosen, founders, loans, used = self.engine.choose_foundings(
+            towns, skills, sizes, u, self.town_region, self.regions.slots, self.fund * self.lending_factor,
+            loan_per_agent)
+        self.fund -= used
+        self.engine.found(towns[chosen], skills[chosen], founders, loans, self.town_region[towns[chosen]], tick)
+
+    def _phase_administration(self, tick: int) -> None:
+        self.administer(tick)
+
+    def _phase_collection(self, tick: int) -> None:
+        ids = np.flatnonzero(self.regions.alive)
+        table = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick], 1.0 / self.p.months[tick])
+        self.records.append((tick, ids, table[ids]))
+        self.datacollector.collect(self)
+        if self.mesa_agents:
+            sync_agents(self, tick)
+
+    # ---- derived views --------------------------------------------------------------------------------
+    def attraction(self) -> np.ndarray:
+        """Pull of each town on job-seekers beyond its vacancies: towns where a cooperative can be founded
+        (open, in an active region, served by a depot) attract like a new cooperative's founders."""
+        active = self.town_region >= 0
+        active[active] = self.regions.alive[self.town_region[active]]
+        possible = active & (self.town_depot >= 0) & ~self.occupied
+        return possible * float(self.p.min_agents)
+
+    def national(self, column: str) -> float:
+        """National total of a collected column at the last tick."""
+        from indusco_sim.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
+
+        col = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}[column]
+        return float(self.records[-1][2][:, col].sum()) if self.records else 0.0
+
+    @property
+    def cooperatives(self):
+        """AgentSet of the live cooperatives (Mesa agents)."""
+        from indusco_sim.agents import CoopAgent
+
+        return self.agents_by_type.get(CoopAgent, mesa.agent.AgentSet([], random=self.random))

@@ -1,0 +1,26 @@
+"""Shared pieces of the scenario schema: a strict base model and `param`, a field with a unit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """A scenario section: unknown keys are errors, values are checked on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def param(default: Any, unit: str, description: str, *, assumption: bool = False, **constraints: Any) -> Any:
+    """A scenario field with a default, a unit and a one-line description.
+
+    `assumption=True` marks a parameter that no source gives: the description says so, and so does the
+    JSON Schema (`"assumption": true`), so a reader knows which numbers to doubt first.
+    """
+    text = f"{description} [{unit}]"
+    if assumption:
+        text += " (assumption)"
+    extra = {"unit": unit, "assumption": assumption}
+    return Field(default, description=text, json_schema_extra=extra, **constraints)

@@ -1,0 +1,133 @@
+"""Structure-of-arrays state: one numpy array per attribute, registered in one place, grown together.
+
+An entity's id is its row. Rows are never removed: the dead are masked (`alive`, or a worker's status).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# worker status codes (int8)
+ARRIVING, UNEMPLOYED, MEMBER, LEFT = 0, 1, 2, 3
+STATUS_NAMES = ("arriving", "unemployed", "member", "left")
+
+# cooperative fate codes (int8)
+FATE_ALIVE, FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 0, 1, 2, 3
+FATE_NAMES = ("alive", "dissolved", "insolvent", "lost to occupation")
+
+
+class Table:
+    """Rows of one kind of entity. `columns` maps name -> (dtype, trailing shape, fill value)."""
+
+    def __init__(self, columns: dict[str, tuple], capacity: int = 64):
+        self.columns = columns
+        self.n = 0
+        self._cap = max(1, capacity)
+        self._data = {name: np.full((self._cap, *shape), fill, dtype=dtype)
+                      for name, (dtype, shape, fill) in columns.items()}
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        data = self.__dict__.get("_data")
+        if data is not None and name in data:
+            return data[name][: self.n]
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value) -> None:
+        # `table.col *= x` rebinds the attribute after operating in place: write into the column instead,
+        # so a column can never be shadowed by a stale view.
+        data = self.__dict__.get("_data")
+        if data is not None and name in data:
+            data[name][: self.n] = value
+        else:
+            super().__setattr__(name, value)
+
+    def add(self, k: int) -> slice:
+        """Append k rows filled with each column's fill value; return their slice."""
+        need = self.n + k
+        if need > self._cap:
+            cap = max(need, 2 * self._cap)
+            for name, (dtype, shape, fill) in self.columns.items():
+                grown = np.full((cap, *shape), fill, dtype=dtype)
+                grown[: self.n] = self._data[name][: self.n]
+                self._data[name] = grown
+            self._cap = cap
+        rows = slice(self.n, need)
+        self.n = need
+        return rows
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self._data.values())
+
+
+def worker_table(capacity: int = 1024) -> Table:
+    return Table({
+        "town": (np.int32, (), -1),       # town it is at, or heading to while travelling
+        "dest": (np.int32, (), -1),       # where it is going
+        "wait": (np.int16, (), 0),        # days left on the current leg
+        "skill": (np.int8, (), 0),        # industry index
+        "status": (np.int8, (), ARRIVING),
+        "employer": (np.int32, (), -1),   # cooperative id, or -1
+    }, capacity)
+
+
+def coop_table(n_resources: int, capacity: int = 256) -> Table:
+    return Table({
+        "town": (np.int32, (), -1),
+        "industry": (np.int8, (), 0),
+        "region": (np.int16, (), -1),
+        "members": (np.int32, (), 0),      # worker agents
+        "matched": (np.int32, (), 0),      # of which work in their own skill
+        "equipment": (np.float64, (), 0.0),   # equipment units
+        "capital": (np.float64, (), 0.0),     # CN$ nominal
+        "debt": (np.float64, (), 0.0),        # CN$ nominal
+        "loan": (np.float64, (), 0.0),        # CN$ nominal lent at founding
+        "output": (np.float64, (), 0.0),      # units produced in the last tick
+        "sales": (np.float64, (), 0.0),       # CN$ nominal earned in the last tick
+        "stock": (np.float64, (n_resources,), 0.0),  # materials held, resource units
+        "founded": (np.int32, (), -1),     # tick
+        "died": (np.int32, (), -1),        # tick, -1 while alive
+        "fate": (np.int8, (), FATE_ALIVE),
+        "alive": (np.bool_, (), False),
+    }, capacity)
+
+
+def depot_table(n_resources: int, capacity: int = 64) -> Table:
+    return Table({
+        "town": (np.int32, (), -1),
+        "opens": (np.int32, (), 0),         # tick it opens
+        "scale": (np.float64, (), 1.0),
+        "stock": (np.float64, (n_resources,), 0.0),  # resource units
+        "equipment": (np.float64, (), 0.0),          # equipment units
+        "shipped": (np.float64, (), 0.0),            # resource units sent in the last tick
+    }, capacity)
+
+
+def region_table(capacity: int = 16) -> Table:
+    return Table({
+        "hq": (np.int32, (), -1),
+        "founded": (np.int32, (), -1),
+        "parent": (np.int16, (), -1),
+        "alive": (np.bool_, (), False),
+        "staff": (np.float64, (), 0.0),    # organisers
+        "load": (np.float64, (), 0.0),     # organiser-months of supervision per month
+        "slots": (np.float64, (), 0.0),    # foundings the organisers can still do
+        "over": (np.float64, (), 0.0),     # months the load has stayed over the split threshold
+    }, capacity)
+
+
+@dataclass
+class World:
+    """Everything the kernels read and write, apart from the per-tick random draws."""
+
+    workers: Table
+    coops: Table
+    depots: Table
+    regions: Table
+    region_names: list[str]
+    occupied: np.ndarray      # bool[T]
+    town_region: np.ndarray   # int16[T], -1 if no region
+    fund: float = 0.0         # national loan fund, CN$ nominal
+    donations_per_month: float = 0.0
+    lending_factor: float = 1.0
