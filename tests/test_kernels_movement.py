@@ -1,0 +1,106 @@
+"""Movement kernels against hand-computed cases on a three-town line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indusco_sim.kernels.movement import choose_goals, count_unemployed, move_workers
+from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
+from indusco_sim.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
+
+# towns 0 - 1 - 2 on a line, legs of 2 and 3 days
+INDPTR = np.array([0, 1, 3, 4], dtype=np.int64)
+INDICES = np.array([1, 0, 2, 1], dtype=np.int64)
+DAYS = np.array([2.0, 2.0, 3.0, 3.0])
+HOP_DAYS = np.array([[0, 2, 0], [2, 0, 3], [0, 3, 0]], dtype=np.int16)
+
+
+def line_paths(blocked=(False, False, False)):
+    return shortest_paths(INDPTR, INDICES, DAYS, np.array(blocked))
+
+
+def test_shortest_paths_on_a_line():
+    dist, hop = line_paths()
+    assert dist[0, 2] == 5.0 and dist[2, 0] == 5.0
+    assert hop[0, 2] == 1 and hop[2, 0] == 1 and hop[1, 2] == 2
+
+
+def test_blocked_town_cannot_be_crossed_but_can_be_left():
+    dist, hop = line_paths((False, True, False))
+    assert dist[0, 2] == np.inf and hop[0, 2] == -1
+    assert dist[1, 0] == 2.0 and hop[1, 0] == 0  # people in the fallen town can still flee
+    assert dist[0, 1] == np.inf  # nobody enters it
+    refuge = nearest_open(dist, np.array([False, True, False]))
+    assert refuge[1] == 0  # 2 days beats 3
+
+
+def test_serving_depot_is_nearest_within_radius():
+    dist, _ = line_paths()
+    depot_town = np.array([2, 0], dtype=np.int32)
+    out = serving_depots(dist, depot_town, np.array([True, True]), np.zeros(3, np.bool_), 2.5)
+    assert out.tolist() == [1, 1, 0]  # town 1 is 2 days from depot 1 (town 0), 3 from depot 0
+    out = serving_depots(dist, depot_town, np.array([True, False]), np.zeros(3, np.bool_), 2.5)
+    assert out.tolist() == [-1, -1, 0]
+
+
+def test_count_unemployed_by_town_and_skill():
+    status = np.array([UNEMPLOYED, UNEMPLOYED, MEMBER, ARRIVING, UNEMPLOYED], np.int8)
+    town = np.array([0, 0, 0, 1, 2], np.int32)
+    skill = np.array([1, 1, 0, 0, 0], np.int8)
+    got = count_unemployed(status, town, skill, 3, 2)
+    assert got.tolist() == [[0, 2], [0, 0], [1, 0]]
+
+
+def test_goal_prefers_vacancies_discounted_by_distance():
+    dist, _ = line_paths()
+    unemployed = np.zeros((3, 1), np.int64)
+    vacancies = np.array([[0], [0], [10]], np.int64)
+    goals = choose_goals(unemployed, vacancies, np.zeros(3), dist, np.zeros(3, np.bool_), 0.5, 5.0)
+    # from town 0: town 2 pulls 10 / (1 + 5/5) = 5 > 0
+    assert goals[:, 0].tolist() == [2, 2, 2]
+    # crowding: 30 idle workers of that skill at town 2 make it pull 10 / 16 = 0.625; town 1 attracts 0.5
+    unemployed[2, 0] = 30
+    goals = choose_goals(unemployed, vacancies, np.array([0.0, 0.5, 0.0]), dist, np.zeros(3, np.bool_), 0.5, 5.0)
+    assert goals[0, 0] == 1  # 0.5 / (1 + 2/5) = 0.357 beats 0.625 / (1 + 5/5) = 0.3125
+    assert goals[2, 0] == 2  # its own 0.625 beats 0.5 / (1 + 3/5) = 0.3125
+
+
+def test_move_workers_walks_legs_with_a_day_budget():
+    dist, hop = line_paths()
+    blocked = np.zeros(3, np.bool_)
+    status = np.array([ARRIVING], np.int8)
+    town, dest = np.array([0], np.int32), np.array([2], np.int32)
+    wait, skill = np.array([0], np.int16), np.array([0], np.int8)
+    goals = np.zeros((3, 1), np.int32)
+    refuge = nearest_open(dist, blocked)
+    used = move_workers(status, town, dest, wait, skill, np.zeros(0), goals, refuge, hop, HOP_DAYS, blocked, 4,
+                        0.0, 0.0)
+    # 4 days: 2 to reach town 1, then 2 of the 3 days toward town 2
+    assert used == 0 and town[0] == 2 and wait[0] == 1 and status[0] == ARRIVING
+    move_workers(status, town, dest, wait, skill, np.zeros(0), goals, refuge, hop, HOP_DAYS, blocked, 4, 0.0, 0.0)
+    assert town[0] == 2 and wait[0] == 0 and status[0] == UNEMPLOYED
+
+
+def test_move_workers_draws_decide_leave_seek_or_stay():
+    dist, hop = line_paths()
+    blocked = np.zeros(3, np.bool_)
+    status = np.array([UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, MEMBER], np.int8)
+    town = np.zeros(4, np.int32)
+    dest, wait, skill = town.copy(), np.zeros(4, np.int16), np.zeros(4, np.int8)
+    goals = np.array([[1], [1], [1]], np.int32)
+    u = np.array([0.05, 0.2, 0.9])  # leave (< 0.1), seek (< 0.1 + 0.3), stay
+    used = move_workers(status, town, dest, wait, skill, u, goals, nearest_open(dist, blocked), hop, HOP_DAYS,
+                        blocked, 7, 0.1, 0.3)
+    assert used == 3
+    assert status.tolist() == [LEFT, UNEMPLOYED, UNEMPLOYED, MEMBER]
+    assert town.tolist() == [0, 1, 0, 0]  # the seeker reached town 1 (2 days) and registered there
+
+
+def test_workers_in_a_fallen_town_flee():
+    blocked = np.array([False, True, False])
+    dist, hop = line_paths(tuple(blocked))
+    status = np.array([UNEMPLOYED], np.int8)
+    town = np.array([1], np.int32)
+    move_workers(status, town, town.copy(), np.zeros(1, np.int16), np.zeros(1, np.int8), np.array([0.99]),
+                 np.zeros((3, 1), np.int32), nearest_open(dist, blocked), hop, HOP_DAYS, blocked, 7, 0.0, 0.0)
+    assert town[0] == 0 and status[0] == UNEMPLOYED
