@@ -125,8 +125,8 @@ def test_founding_picks_best_scores_within_slots_and_fund():
     slots = np.array([1.0, 1.5])
     town_region = np.array([0, 1, 1], np.int16)
     chosen, founders, loans, used = lifecycle.choose_foundings(
-        towns, skills, sizes, np.array([0.5, 0.5, 0.5]), town_region, slots, 3000.0, np.array([15, 12], np.int64),
-        100.0)
+        towns, skills, sizes, np.array([0.5, 0.5, 0.5]), town_region, np.ones(3), slots, 3000.0,
+        np.array([15, 12], np.int64), 100.0)
     # scores 10, 30, 20: candidate 1 (region 1) first with 15 founders (the target size), then candidate 2 is
     # refused (region 1 has 0.5 slots left), then candidate 0 in region 0
     assert chosen.tolist() == [1, 0] and founders.tolist() == [15, 10]
@@ -134,10 +134,17 @@ def test_founding_picks_best_scores_within_slots_and_fund():
     assert slots.tolist() == [0.0, 0.5]
 
 
+def test_founding_prefers_towns_near_the_hq():
+    chosen, *_ = lifecycle.choose_foundings(
+        np.array([0, 1], np.int64), np.array([0, 0], np.int64), np.array([30, 10], np.int64), np.array([0.5, 0.5]),
+        np.zeros(2, np.int16), np.array([0.2, 1.0]), np.array([1.0]), 1e9, np.array([12], np.int64), 1.0)
+    assert chosen.tolist() == [1]  # 10 workers near the HQ (weight 1) beat 30 far away (weight 0.2)
+
+
 def test_founding_respects_the_fund():
     chosen, _, _, used = lifecycle.choose_foundings(
         np.array([0, 1], np.int64), np.array([0, 0], np.int64), np.array([10, 10], np.int64), np.array([0.9, 0.1]),
-        np.zeros(2, np.int16), np.array([5.0]), 1500.0, np.array([12], np.int64), 100.0)
+        np.zeros(2, np.int16), np.ones(2), np.array([5.0]), 1500.0, np.array([12], np.int64), 100.0)
     assert chosen.tolist() == [0] and used == pytest.approx(1000.0)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from indusco_sim.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="indusco-sim: the Chinese Industrial Cooperatives, 1938-1952, as an agent-based model.")
-out_console = Console()
+out_console = Console(width=shutil.get_terminal_size((120, 24)).columns, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
@@ -38,8 +39,14 @@ def run(
     backend: Annotated[str, typer.Option(help="numba (compiled arrays) or mesa (one Python agent each)")] = "numba",
     no_plots: Annotated[bool, typer.Option("--no-plots", help="skip the figures")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or table")] = False,
+    seeds: Annotated[int, typer.Option(min=1, help="ensemble: this many runs, seeds derived from the scenario's "
+                                       "seed with numpy SeedSequence")] = 1,
+    scheduler: Annotated[str | None, typer.Option(help="dask scheduler address for ensembles "
+                                                  "[default: a LocalCluster started here]")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="worker processes of the local cluster "
+                                                "[default: one per core]")] = None,
 ) -> None:
-    """Run a scenario and write its results folder."""
+    """Run a scenario (or an ensemble with --seeds N) and write its results folder."""
     started = time.perf_counter()
     from indusco_sim.model import BACKENDS
 
@@ -53,6 +60,11 @@ def run(
         if target.exists() and not force:
             raise InputError(f"results folder {target} already exists", key="--out",
                              valid="a new folder, or --force to replace it")
+        if seeds > 1:
+            if backend != "numba":
+                raise InputError("ensembles run on the numba backend", key="--backend", valid="numba with --seeds")
+            run_ensemble(loaded, target, seeds, force, started, scheduler, workers, quiet)
+            return
         from indusco_sim.runner import simulate, write_results
 
         with _progress(quiet) as bar:
@@ -72,9 +84,51 @@ def run(
                           f"jit {t['jit_s']:.2f} s; wall {t['wall_s']:.2f} s)")
 
 
+def run_ensemble(loaded, target: Path, n: int, force: bool, started: float, scheduler: str | None,
+                 workers: int | None, quiet: bool) -> None:
+    """Run n seeds in dask worker processes with one progress bar, then write the ensemble folder."""
+    from indusco_sim import ensemble
+    from indusco_sim.runner import write_ensemble
+
+    seeds = ensemble.derive_seeds(loaded.scenario.seed, n)
+    try:
+        with ensemble.dask_client(scheduler, workers) as client, _progress(quiet) as bar:
+            task = bar.add_task(f"{n} runs", total=n, date="")
+            members = ensemble.run_members(loaded.scenario, seeds, client,
+                                           lambda done: bar.update(task, completed=done))
+    except OSError as err:
+        raise InputError(f"cannot reach the dask scheduler: {err}", key="--scheduler",
+                         valid="an address such as tcp://10.0.0.5:8786, or leave it out for a local cluster") from None
+    report, timing = write_ensemble(members, loaded, target, seeds, force, started, scheduler)
+    if not quiet:
+        print_calibration(report)
+        out_console.print(f"results: {target}  ({n} runs; wall {timing['wall_s']:.2f} s)")
+
+
+def print_calibration(report: dict) -> None:
+    """Each archive figure against the ensemble's median and 10-90% band."""
+    table = Table(title="Ensemble against the archive (hold-out figures marked *)")
+    for col, justify in (("date", "left"), ("where", "left"), ("metric", "left"), ("archive", "right"),
+                         ("median", "right"), ("10-90%", "right"), ("error", "right"), ("in band", "left")):
+        table.add_column(col, justify=justify, no_wrap=col != "where")
+    for r in report["figures"]:
+        where = r["region"] if r["scope"] in ("national", "whole region") else f"{r['region']}: {r['scope']}"
+        table.add_row(r["date"] + ("*" if r["hold_out"] else ""), where, METRIC_LABELS.get(r["metric"], r["metric"]),
+                      f"{r['archive']:,.0f}", f"{r['median']:,.0f}", f"{r['q10']:,.0f}-{r['q90']:,.0f}",
+                      f"{100 * r['error']:+.0f}%", "yes" if r["inside"] else "no")
+    out_console.print(table)
+    for day, c in report["regions"].items():
+        out_console.print(f"regions on {day}: median {c['median']:g} (range {c['min']}-{c['max']})")
+    splits: dict[tuple, list] = {}
+    for s in report["splits"]:
+        splits.setdefault((s["parent"], s["region"]), []).append(s["date"])
+    for (parent, region), dates in sorted(splits.items()):
+        out_console.print(f"split {parent} -> {region}: {len(dates)} runs, first {min(dates)}, last {max(dates)}")
+
+
 def _progress(quiet: bool) -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[date]}"),
-                    TextColumn("tick {task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
                     disable=quiet, transient=False)
 
 
@@ -94,6 +148,51 @@ def print_comparison(rows: list[dict]) -> None:
         table.add_row(r["date"], where, METRIC_LABELS.get(r["metric"], r["metric"]), f"{r['archive']:,.0f}",
                       f"{r['model']:,.0f}", f"{100 * r['error']:+.0f}%")
     out_console.print(table)
+
+
+@app.command()
+def calibrate(
+    scenario: ScenarioArg,
+    param: Annotated[list[str], typer.Option(help="a parameter to fit: key.path=LOW:HIGH[:log]; repeat")],
+    seeds: Annotated[int, typer.Option(min=1, help="runs per trial (the same seeds in every trial)")] = 4,
+    trials: Annotated[int, typer.Option(min=1, help="optuna trials")] = 30,
+    out: Annotated[Path | None, typer.Option(help="folder [default: results/<name>-calibration]")] = None,
+    set_: SetOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing folder")] = False,
+    scheduler: Annotated[str | None, typer.Option(help="dask scheduler address [default: local cluster]")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="local worker processes [default: one per core]")] = None,
+) -> None:
+    """Fit parameters to the archive figures up to Dec 1940; write a scenario that extends SCENARIO."""
+    started = time.perf_counter()
+    try:
+        from indusco_sim import calibrate as cal
+        from indusco_sim import ensemble, outputs
+        from indusco_sim.scenario import load_scenario
+
+        loaded = load_scenario(scenario, tuple(set_ or ()))
+        ranges = [cal.parse_param(p, loaded.scenario) for p in param]
+        target = out or Path("results") / f"{loaded.scenario.name}-calibration"
+        if target.exists() and not force:
+            raise InputError(f"folder {target} already exists", key="--out", valid="a new folder, or --force")
+        with ensemble.dask_client(scheduler, workers) as client, _progress(False) as bar:
+            task = bar.add_task("trials", total=trials, date="")
+            study, seed_list = cal.fit(loaded.scenario, ranges, seeds, trials, client,
+                                       lambda k, best: bar.update(task, completed=k, date=f"best {best:.4f}"))
+        best = study.best_trial
+        with outputs.atomic_folder(target, force=force) as tmp:
+            (tmp / "fitted.yaml").write_text(cal.fitted_yaml(scenario, target, loaded.scenario.name, best.params,
+                                                             seeds, trials, best.value), encoding="utf-8")
+            study.trials_dataframe().to_csv(tmp / "trials.csv", index=False)
+            outputs.write_json(tmp / "report.json", {
+                "scenario": str(scenario), "seeds": seed_list, "trials": trials, "objective": best.value,
+                "best": best.params, "figures": best.user_attrs.get("figures", []),
+                "ranges": [r.__dict__ for r in ranges], "wall_s": round(time.perf_counter() - started, 2),
+                "versions": outputs.versions(), "git_revision": outputs.git_revision()})
+    except InputError as err:
+        fail(err)
+    out_console.print(f"best objective {best.value:.4f} with " + ", ".join(f"{k}={v:.4g}" for k, v in
+                                                                          best.params.items()))
+    out_console.print(f"fitted scenario: {target / 'fitted.yaml'}")
 
 
 @app.command()

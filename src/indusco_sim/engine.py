@@ -14,7 +14,7 @@ from indusco_sim.kernels import allocation as alloc
 from indusco_sim.kernels import collection, labour, lifecycle, movement, production
 from indusco_sim.params import Params
 from indusco_sim.schema import Scenario
-from indusco_sim.state import ARRIVING, UNEMPLOYED, coop_table, depot_table, worker_table
+from indusco_sim.state import ARRIVING, MEMBER, UNEMPLOYED, coop_table, depot_table, worker_table
 
 
 class NumbaEngine:
@@ -48,6 +48,29 @@ class NumbaEngine:
         w.status[rows] = ARRIVING
         w.wait[rows] = 0
 
+    def seed(self, coop_towns, industries, regions, sizes, loans, idle_towns, idle_skills) -> None:
+        """Create working co-ops with their members, and idle job-seekers, before the first tick."""
+        c, w = self.coops, self.workers
+        rows = c.add(len(coop_towns))
+        c.town[rows], c.industry[rows], c.region[rows] = coop_towns, industries, regions
+        c.members[rows] = sizes
+        c.matched[rows] = sizes
+        c.capital[rows] = loans
+        c.debt[rows] = loans
+        c.loan[rows] = loans
+        c.founded[rows] = 0
+        c.alive[rows] = True
+        total = int(sizes.sum())
+        members = w.add(total)
+        w.town[members] = np.repeat(coop_towns, sizes)
+        w.dest[members] = w.town[members]
+        w.skill[members] = np.repeat(industries, sizes)
+        w.status[members] = MEMBER
+        w.employer[members] = np.repeat(np.arange(rows.start, rows.stop, dtype=np.int32), sizes)
+        idle = w.add(len(idle_towns))
+        w.town[idle], w.dest[idle], w.skill[idle] = idle_towns, idle_towns, idle_skills
+        w.status[idle] = UNEMPLOYED
+
     def count_unemployed(self) -> np.ndarray:
         w = self.workers
         return movement.count_unemployed(w.status, w.town, w.skill, self.n_towns, len(self.p.industries))
@@ -55,7 +78,7 @@ class NumbaEngine:
     def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
         pop = self.s.population
         return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, pop.crowding,
-                                     pop.distance_scale_days)
+                                     pop.distance_scale_days, pop.search_radius_days)
 
     def move(self, u, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> int:
         w = self.workers
@@ -131,8 +154,9 @@ class NumbaEngine:
         return lifecycle.founding_candidates(self.count_unemployed(), town_region, region_alive, town_depot,
                                              self.depots.stock, self.p.recipe, blocked, self.p.min_agents)
 
-    def choose_foundings(self, towns, skills, sizes, u, town_region, slots, fund_available, loan_per_agent):
-        return lifecycle.choose_foundings(towns, skills, sizes, u, town_region, slots, fund_available,
+    def choose_foundings(self, towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
+                         loan_per_agent):
+        return lifecycle.choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
                                           self.p.target_agents, loan_per_agent)
 
     def found(self, towns, skills, founders, loans, regions, tick) -> None:
@@ -175,6 +199,13 @@ class NumbaEngine:
         return collection.collect_regions(c.alive, c.region, c.industry, c.members, c.sales, c.capital, c.debt,
                                           w.status, w.town, town_region, n_regions, len(self.p.industries),
                                           self.s.population.persons_per_agent, P, per_month)
+
+    def town_counts(self) -> np.ndarray:
+        """Live cooperatives and their member agents by town: int64[2, T]."""
+        c = self.coops
+        town = c.town[c.alive]
+        return np.stack([np.bincount(town, minlength=self.n_towns),
+                         np.bincount(town, weights=c.members[c.alive], minlength=self.n_towns).astype(np.int64)])
 
     def memory_bytes(self) -> int:
         return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes()

@@ -80,7 +80,9 @@ class IndusModel(RegionsMixin, mesa.Model):
         self._refresh_paths()
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
-        self.records: list[tuple[int, np.ndarray, np.ndarray]] = []  # (tick, region ids, table)
+        # per tick: (tick, ids of the regions alive, their collected table, their [staff, supervision load])
+        self.records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.town_records: list[np.ndarray] = []  # per tick: int64[2, T] cooperatives and member agents by town
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.mesa_agents = mesa_agents
         self.space = NetworkSpace(self.network.graph, random=self.random,
@@ -152,6 +154,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         else:
             towns = self.network.towns
             sites = [(i, NEVER, 1.0) for i, role in enumerate(towns["role_1940"]) if role in ("hq", "depot")]
+        sites = [site for site in sites for _ in range(s.depots.copies)]
         self.depot_town = np.array([t for t, _, _ in sites], dtype=np.int32)
         self.depot_opens = np.array([o for _, o, _ in sites], dtype=np.int32)
         self.depot_scale = np.array([x for _, _, x in sites], dtype=np.float64)
@@ -174,6 +177,8 @@ class IndusModel(RegionsMixin, mesa.Model):
             self._refresh_paths()
         for name, hq in ev.regions:
             self.found_region(name, hq, tick)
+        if tick == 0 and (self.spec.cooperatives.initial or self.spec.population.initial_workers):
+            self.seed_initial_state()
         for name, hq in ev.hq_moves:
             self.regions.hq[self.region_names.index(name)] = hq
         self.move_fallen_hqs()
@@ -237,8 +242,8 @@ class IndusModel(RegionsMixin, mesa.Model):
         u = self.rng.random(len(towns))
         loan_per_agent = co.loan_per_member * self.spec.population.persons_per_agent * self.p.P[tick]
         chosen, founders, loans, used = self.engine.choose_foundings(
-            towns, skills, sizes, u, self.town_region, self.regions.slots, self.fund * self.lending_factor,
-            loan_per_agent)
+            towns, skills, sizes, u, self.town_region, self.founding_weight(), self.regions.slots,
+            self.fund * self.lending_factor, loan_per_agent)
         self.fund -= used
         self.engine.found(towns[chosen], skills[chosen], founders, loans, self.town_region[towns[chosen]], tick)
 
@@ -248,10 +253,33 @@ class IndusModel(RegionsMixin, mesa.Model):
     def _phase_collection(self, tick: int) -> None:
         ids = np.flatnonzero(self.regions.alive)
         table = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick], 1.0 / self.p.months[tick])
-        self.records.append((tick, ids, table[ids]))
+        admin = np.stack([self.regions.staff[ids], self.regions.load[ids]], axis=1)
+        self.records.append((tick, ids, table[ids], admin))
+        self.town_records.append(self.engine.town_counts())
         self.datacollector.collect(self)
         if self.mesa_agents:
             sync_agents(self, tick)
+
+    def seed_initial_state(self) -> None:
+        """Co-ops and job-seekers present at the start (benchmarks): spread in turn over the open depot towns of
+        the regions founded by then; industries follow the skill shares. Deterministic: no random draws."""
+        towns = np.unique(self.depot_town[self.town_region[self.depot_town] >= 0])
+        towns = towns[~self.occupied[towns]]
+        if len(towns) == 0:
+            return
+        n_coops, n_idle = self.spec.cooperatives.initial, self.spec.population.initial_workers
+        coop_towns = towns[np.arange(n_coops) % len(towns)].astype(np.int32)
+        industries = self.spread_skills(n_coops)
+        sizes = self.p.target_agents[industries]
+        loans = sizes * self.spec.cooperatives.loan_per_member * self.spec.population.persons_per_agent * self.p.P[0]
+        idle_towns = towns[np.arange(n_idle) % len(towns)].astype(np.int32)
+        self.engine.seed(coop_towns, industries, self.town_region[coop_towns], sizes, loans.astype(np.float64),
+                         idle_towns, self.spread_skills(n_idle))
+
+    def spread_skills(self, n: int) -> np.ndarray:
+        """n skills in proportion to the skill shares, deterministically interleaved: int8[n]."""
+        picks = np.searchsorted(self.p.skill_cdf, (np.arange(n) * 0.618034) % 1.0, side="right")
+        return np.minimum(picks, len(self.p.industries) - 1).astype(np.int8)
 
     # ---- derived views --------------------------------------------------------------------------------
     def attraction(self) -> np.ndarray:
@@ -261,6 +289,16 @@ class IndusModel(RegionsMixin, mesa.Model):
         active[active] = self.regions.alive[self.town_region[active]]
         possible = active & (self.town_depot >= 0) & ~self.occupied
         return possible * float(self.p.min_agents)
+
+    def founding_weight(self) -> np.ndarray:
+        """How readily organisers found a co-op in each town: 1 / (1 + travel days from the town's regional
+        HQ / founding_reach_days). 0 for towns without a region or cut off from their HQ."""
+        reach = self.spec.administration.founding_reach_days
+        has = self.town_region >= 0
+        days = np.full(self.network.n_towns, np.inf)
+        towns = np.flatnonzero(has)
+        days[towns] = self.dist[self.regions.hq[self.town_region[towns]], towns]
+        return np.where(np.isfinite(days), 1.0 / (1.0 + days / reach), 0.0)
 
     def national(self, column: str) -> float:
         """National total of a collected column at the last tick."""

@@ -58,7 +58,7 @@ def compile_params(s: Scenario) -> Params:
         industries=industries,
         resources=resources,
         recipe=recipe,
-        output_per_member=np.array([i.output_per_member for i in s.industries.values()]),
+        output_per_member=np.array([i.output_per_member for i in s.industries.values()]) * s.cooperatives.productivity,
         equipment_per_member=np.array([i.equipment_per_member for i in s.industries.values()]),
         price=np.array([i.price for i in s.industries.values()]),
         army=np.array([i.army_supply for i in s.industries.values()]),

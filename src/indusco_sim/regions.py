@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indusco_sim.kernels.administration import DEPOT_FIRST
+DEPOT_FIRST = 1 << 40  # ranks any depot town above every town without a depot
 
 
 class RegionsMixin:
@@ -74,8 +74,9 @@ class RegionsMixin:
             self.try_split(int(r), tick, per_town)
 
     def try_split(self, r: int, tick: int, per_town: np.ndarray) -> None:
-        """Split region r if its far part holds enough cooperatives; the new region takes the part's share
-        of the organisers (by supervision load, measured after the split)."""
+        """Split region r if its far part holds enough cooperatives and a depot town for its HQ. The new HQ
+        hires `initial_staff` organisers and takes the part's share (by supervision load after the split) of
+        the old region's organisers."""
         a = self.spec.administration
         reg = self.regions
         mask, new_hq, coops = self.engine.far_part(r, self.town_region, reg.hq, per_town, self.dist,
@@ -83,14 +84,15 @@ class RegionsMixin:
         if new_hq < 0 or coops < a.split_min_cooperatives:
             return
         name = self.town_names[new_hq]
-        new = self.found_region(name, int(new_hq), tick, parent=r, staff=0.0)
+        new = self.found_region(name, int(new_hq), tick, parent=r)
         self.town_region[mask] = new
         self.engine.reassign(mask, r, new)
         load, _, _ = self.engine.supervision(reg.hq, self.dist, reg.n)
         total = load[r] + load[new]
         share = load[new] / total if total > 0 else 0.5
-        reg.staff[new] = reg.staff[r] * share
-        reg.staff[r] -= reg.staff[new]
+        moved = reg.staff[r] * share
+        reg.staff[r] -= moved
+        reg.staff[new] += moved
         reg.load[r], reg.load[new] = load[r], load[new]
         reg.over[r] = reg.over[new] = 0.0
         self.splits.append({"tick": tick, "date": str(self.p.calendar.date_of(tick)),

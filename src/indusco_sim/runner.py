@@ -70,12 +70,15 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
                   started: float, plots_on: bool = True) -> RunResult:
     """Tables, summary, manifest, resolved scenario and plots, written atomically into `out`."""
     ts = tables.timeseries(model)
-    comparison = history.compare(ts)
+    town_ts = tables.town_timeseries(model)
+    coops = tables.cooperatives(model)
+    comparison = history.compare(ts, town_ts, coops)
     summary = summarise(model, ts, comparison)
     resolved = dump_yaml(model.spec.model_copy(update={"seed": summary["seed"]}))
     with outputs.atomic_folder(out, force=force) as tmp:
         outputs.write_table(ts, tmp, "timeseries", csv=True)
-        outputs.write_table(tables.cooperatives(model), tmp, "cooperatives")
+        outputs.write_table(coops, tmp, "cooperatives")
+        outputs.write_table(town_ts, tmp, "towns_timeseries")
         tables.towns(model).to_csv(tmp / "towns.csv", index=False)
         outputs.write_json(tmp / "summary.json", summary)
         (tmp / "scenario.resolved.yaml").write_text(resolved, encoding="utf-8")
@@ -89,3 +92,34 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
                    "memory_bytes": int(model.engine.memory_bytes())}))
     return RunResult(out, comparison, summary, timing)
 
+
+
+def write_ensemble(members: list[dict], loaded: LoadedScenario, out: Path, seeds: list[int], force: bool,
+                   started: float, scheduler: str | None) -> tuple[dict, dict]:
+    """Each run's tables under runs/seed-N/, plus ensemble.parquet (median and 10/90% quantiles per date,
+    region and metric), calibration.json, plots/history_comparison.png, the manifest and resolved scenario."""
+    from indusco_sim import ensemble
+    from indusco_sim.plots_history import plot_history_comparison
+
+    ens = ensemble.summarise_members(members)
+    report = ensemble.calibration(members)
+    with outputs.atomic_folder(out, force=force) as tmp:
+        for m in members:
+            run_dir = tmp / "runs" / f"seed-{m['seed']}"
+            run_dir.mkdir(parents=True)
+            outputs.write_table(m["timeseries"], run_dir, "timeseries")
+            outputs.write_table(m["cooperatives"], run_dir, "cooperatives")
+            outputs.write_table(m["towns_timeseries"], run_dir, "towns_timeseries")
+            outputs.write_json(run_dir / "summary.json", m["summary"])
+        outputs.write_table(ens, tmp, "ensemble", csv=True)
+        outputs.write_json(tmp / "calibration.json", report)
+        (tmp / "scenario.resolved.yaml").write_text(dump_yaml(loaded.scenario), encoding="utf-8")
+        (tmp / "plots").mkdir()
+        plot_history_comparison(ens, report["figures"], tmp / "plots" / "history_comparison.png",
+                                f"{loaded.scenario.name}: {len(members)} runs")
+        timing = {"runs": len(members), "wall_s": round(time.perf_counter() - started, 4),
+                  "ticks_s_per_run": [m["timing"]["ticks_s"] for m in members]}
+        outputs.write_json(tmp / "manifest.json", outputs.manifest(
+            seed=loaded.scenario.seed, scenario_hash=loaded.hash, timing=timing, backend="numba",
+            extra={"scenario": loaded.scenario.name, "seeds": seeds, "scheduler": scheduler or "LocalCluster"}))
+    return report, timing

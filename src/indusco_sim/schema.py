@@ -60,6 +60,9 @@ class Population(Strict):
         {"textiles": 0.30, "chemicals": 0.16, "tailoring": 0.14, "metal_machine": 0.10, "mining": 0.10,
          "carpentry": 0.10, "food": 0.10},
         "industry: share", "skills of arriving job-seekers, by industry (normalised)", assumption=True)
+    initial_workers: int = param(
+        0, "agents", "job-seekers already waiting at the start, spread evenly over the depot towns of the "
+        "regions founded by then (used by the benchmarks)", ge=0)
     seek_per_month: float = param(
         0.5, "share / month", "chance an unemployed worker sets out for a town with better prospects",
         assumption=True, ge=0, le=1)
@@ -71,6 +74,9 @@ class Population(Strict):
         "attractive", assumption=True, ge=0)
     distance_scale_days: float = param(
         5.0, "days", "travel time at which a town's pull halves", assumption=True, gt=0)
+    search_radius_days: float = param(
+        10.0, "days", "job-seekers only know of, and set out for, towns within this travel time",
+        assumption=True, gt=0)
 
     @field_validator("skill_shares")
     @classmethod
@@ -137,6 +143,13 @@ def _default_industries() -> dict[str, Industry]:
 
 class Cooperatives(Strict):
     min_members: int = param(7, "persons", "legal minimum membership to register (S1, S5)", ge=1)
+    initial: int = param(
+        0, "co-ops", "cooperatives already working at the start, spread over the depot towns of the regions "
+        "founded by then, each at its industry's target size and with its founding loan (used by the benchmarks)",
+        ge=0)
+    productivity: float = param(
+        1.0, "x", "multiplies every industry's output_per_member (calibrated to the output figures of 1940)",
+        assumption=True, gt=0)
     loan_per_member: float = param(
         250.0, "1937 CN$ / member", "founding loan per member (S11: CN$745 a member, 1939-40 prices)", gt=0)
     repayment_share: float = param(
@@ -181,6 +194,8 @@ class DepotSite(Strict):
 class Depots(Strict):
     sites: list[DepotSite] | None = param(
         None, "-", "depots; empty: every town whose role_1940 is hq or depot in the towns file")
+    copies: int = param(1, "depots per site", "each site holds this many depots (the benchmarks use denser "
+                        "depots)", ge=1)
     catchment_days: float = param(
         6.0, "days", "a depot serves cooperatives within this travel time", assumption=True, ge=0)
     initial_stock_months: float = param(
@@ -214,6 +229,9 @@ class Administration(Strict):
                              assumption=True, gt=0)
     founding_cost: float = param(
         0.3, "organiser-months / co-op", "work to found and register one cooperative", assumption=True, gt=0)
+    founding_reach_days: float = param(
+        4.0, "days", "organisers found co-ops near their HQ first: a town this far away counts half",
+        assumption=True, gt=0)
     supervision_cost: float = param(
         0.012, "organiser-months / co-op / month", "routine supervision and auditing of one cooperative",
         assumption=True, ge=0)

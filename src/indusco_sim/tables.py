@@ -20,12 +20,13 @@ def timeseries(model: IndusModel) -> pd.DataFrame:
     """One row per (tick, region) for every region existing at that tick.
 
     Units: members and unemployed in persons; output_* in CN$ per month (nominal, and real at 1937 prices);
-    capital and loans_outstanding in CN$ nominal; price_level with Jan-Jun 1937 = 1.
+    capital and loans_outstanding in CN$ nominal; price_level with Jan-Jun 1937 = 1; staff (organisers) and
+    supervision_load (organiser-months per month) of the region.
     """
     cal = model.p.calendar
     industries = model.p.industries
     parts = []
-    for tick, ids, table in model.records:
+    for tick, ids, table, admin in model.records:
         if len(ids) == 0:
             continue
         frame = pd.DataFrame({
@@ -40,6 +41,8 @@ def timeseries(model: IndusModel) -> pd.DataFrame:
             "capital": table[:, CAPITAL],
             "loans_outstanding": table[:, LOANS],
             "price_level": np.full(len(ids), model.p.P[tick]),
+            "staff": admin[:, 0],
+            "supervision_load": admin[:, 1],
         })
         for j, name in enumerate(industries):
             frame[f"coops_{name}"] = table[:, N_BASE + j].astype(np.int64)
@@ -57,6 +60,23 @@ def national(ts: pd.DataFrame) -> pd.DataFrame:
     out = ts.groupby(["tick", "date"], as_index=False)[numeric].sum()
     out["regions"] = ts.groupby("tick")["region"].count().to_numpy()
     return out
+
+
+def town_timeseries(model: IndusModel) -> pd.DataFrame:
+    """One row per (tick, town) with live cooperatives and their members (persons)."""
+    cal = model.p.calendar
+    n = model.network.n_towns
+    ticks = [record[0] for record in model.records]
+    if not ticks:
+        return pd.DataFrame(columns=["tick", "date", "town", "cooperatives", "members"])
+    counts = np.stack(model.town_records)  # [ticks, 2, T]
+    return pd.DataFrame({
+        "tick": np.repeat(np.asarray(ticks, dtype=np.int64), n),
+        "date": np.repeat(np.array([cal.date_of(t) for t in ticks], dtype="datetime64[s]"), n),
+        "town": np.tile(np.asarray(model.town_names), len(ticks)),
+        "cooperatives": counts[:, 0, :].reshape(-1),
+        "members": counts[:, 1, :].reshape(-1) * model.spec.population.persons_per_agent,
+    })
 
 
 def cooperatives(model: IndusModel) -> pd.DataFrame:

@@ -44,7 +44,7 @@ def warm_up() -> None:
     wait, skill, employer = np.zeros(W, i2), np.zeros(W, i1), np.array([-1, -1, 0], i4)
     unemployed = movement.count_unemployed(status, town, skill, T, S)
     vac_ts = np.zeros((T, S), i8)
-    goals = movement.choose_goals(unemployed, vac_ts, np.ones(T), dist, blocked, 0.5, 5.0)
+    goals = movement.choose_goals(unemployed, vac_ts, np.ones(T), dist, blocked, 0.5, 5.0, 10.0)
     hop_days = np.ones((T, T), i2)
     movement.move_workers(status, town, dest, wait, skill, np.zeros(W), goals, refuge, hop, hop_days, blocked,
                           7, 0.1, 0.1)
@@ -70,7 +70,8 @@ def warm_up() -> None:
     lifecycle.release_members(status, town, employer, alive, np.zeros(C, i4))
     towns, skills, sizes = lifecycle.founding_candidates(unemployed, town_region, np.ones(G, b1), town_depot, d_stock,
                                                          recipe, blocked, 1)
-    lifecycle.choose_foundings(towns, skills, sizes, np.zeros(len(towns)), town_region, np.zeros(G), 0.0, target, 1.0)
+    lifecycle.choose_foundings(towns, skills, sizes, np.zeros(len(towns)), town_region, np.ones(T), np.zeros(G), 0.0,
+                               target, 1.0)
     lifecycle.enrol_founders(status, town, skill, employer, np.full(T * S, -1, i8), np.zeros(T * S, i8), S)
     hq = np.zeros(G, i4)
     _, _, per_town = administration.supervision_load(alive, region, np.zeros(C, i4), hq, dist, G, 0.01, 0.001)

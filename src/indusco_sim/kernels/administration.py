@@ -9,8 +9,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-DEPOT_FIRST = 1 << 40  # ranks any depot town above every town without a depot
-
 
 @njit(cache=True)
 def supervision_load(alive, region, town, hq, dist, n_regions, supervision_cost, travel_cost):
@@ -42,7 +40,7 @@ def far_part(r, town_region, hq, per_town, dist, is_depot_town):
 
     The far pole is the town of the region with cooperatives that is farthest (travel days) from the HQ.
     The part is every town of the region nearer the pole than the HQ. Its HQ is the depot town with the
-    most cooperatives in the part (the town with the most cooperatives if it has no depot).
+    most cooperatives in the part (ties: lowest town id); a part without a depot town cannot become a region.
     Returns (mask bool[T], new hq town or -1, cooperatives in the part).
     """
     n = town_region.shape[0]
@@ -62,11 +60,7 @@ def far_part(r, town_region, hq, per_town, dist, is_depot_town):
             mask[t] = True
             coops += per_town[t]
     best = -1
-    best_key = -1
     for t in range(n):
-        if mask[t]:
-            key = per_town[t] + (DEPOT_FIRST if is_depot_town[t] else 0)
-            if key > best_key:
-                best_key = key
-                best = t
+        if mask[t] and is_depot_town[t] and (best < 0 or per_town[t] > per_town[best]):
+            best = t
     return mask, best, coops

@@ -97,18 +97,19 @@ def founding_candidates(unemployed, town_region, region_alive, town_depot, d_sto
 
 
 @njit(cache=True)
-def choose_foundings(towns, skills, sizes, u, town_region, slots, fund_available, target_agents,
+def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available, target_agents,
                      loan_per_agent):
     """Pick which candidates are founded this tick, best first.
 
-    Score = waiting workers * (0.5 + u); in score order a candidate is founded when its region has an
+    Score = waiting workers * town_weight[town] * (0.5 + u), where town_weight favours towns near the
+    region's HQ (organisers travel to found a co-op); in score order a candidate is founded when its region has an
     organiser slot (>= 1) and the fund covers its loan (CN$ nominal per agent * founders).
     Updates `slots`; returns (chosen candidate indices int64[], founders int64[], loans float64[], fund used).
     """
     n = towns.shape[0]
     score = np.empty(n)
     for k in range(n):
-        score[k] = -(sizes[k] * (0.5 + u[k]))
+        score[k] = -(sizes[k] * town_weight[towns[k]] * (0.5 + u[k]))
     order = np.argsort(score, kind="mergesort")
     chosen = np.empty(n, dtype=np.int64)
     founders = np.empty(n, dtype=np.int64)

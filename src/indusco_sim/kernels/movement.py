@@ -23,11 +23,12 @@ def count_unemployed(status, town, skill, n_towns, n_skills):
 
 
 @njit(cache=True)
-def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding, scale_days):
+def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding, scale_days, radius_days):
     """Best town to look for work from each town, for each skill: int32[T, S].
 
     The pull of town v for skill s is (vacancies[v, s] + attraction[v]) / (1 + crowding * unemployed[v, s]),
-    discounted by 1 / (1 + dist / scale_days). Ties keep the lower town id; the current town wins ties.
+    discounted by 1 / (1 + dist / scale_days); only towns within radius_days are known. Ties keep the lower
+    town id; the current town wins ties.
     """
     n, s_count = unemployed.shape
     goals = np.empty((n, s_count), dtype=np.int32)
@@ -38,7 +39,7 @@ def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding, sca
             if not blocked[u]:
                 best_score = (vacancies[u, s] + attraction[u]) / (1.0 + crowding * unemployed[u, s])
             for v in range(n):
-                if v == u or blocked[v] or dist[u, v] == np.inf:
+                if v == u or blocked[v] or dist[u, v] > radius_days:
                     continue
                 pull = (vacancies[v, s] + attraction[v]) / (1.0 + crowding * unemployed[v, s])
                 score = pull / (1.0 + dist[u, v] / scale_days)

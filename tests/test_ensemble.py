@@ -1,0 +1,81 @@
+"""Ensembles and calibration: seeds, ensemble tables, the calibration report, the fitted scenario."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from indusco_sim import calibrate, ensemble
+from indusco_sim.errors import InputError
+from indusco_sim.scenario import load_scenario
+
+
+def test_seeds_are_derived_reproducibly_and_distinct():
+    a = ensemble.derive_seeds(1938, 5)
+    assert a == ensemble.derive_seeds(1938, 5) and len(set(a)) == 5
+    assert a[:3] == ensemble.derive_seeds(1938, 3)  # the first runs do not depend on the ensemble size
+    assert a != ensemble.derive_seeds(1939, 5)
+
+
+@pytest.mark.slow
+def test_two_seed_ensemble_writes_bands_and_calibration(tmp_path, baseline_path):
+    out = tmp_path / "ens"
+    done = subprocess.run([sys.executable, "-m", "indusco_sim", "run", str(baseline_path), "--seeds", "2",
+                           "--workers", "2", "--out", str(out), "--set", "time.end=1939-12-31", "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    ens = pd.read_parquet(out / "ensemble.parquet")
+    assert {"date", "region", "metric", "q10", "median", "q90", "runs"} <= set(ens.columns)
+    assert ((ens["q10"] <= ens["median"]) & (ens["median"] <= ens["q90"])).all()
+    coops = ens[(ens["region"] == "China") & (ens["metric"] == "cooperatives")]
+    assert coops["median"].iloc[-1] > 0 and (coops["runs"] == 2).all()
+    report = json.loads((out / "calibration.json").read_text())
+    figures = {(f["date"], f["region"], f["metric"]): f for f in report["figures"]}
+    f = figures[("1939-12-31", "China", "cooperatives")]
+    assert f["q10"] <= f["median"] <= f["q90"] and f["runs"] == 2
+    assert f["inside"] == (f["q10"] <= f["archive"] <= f["q90"])
+    assert f["error"] == pytest.approx(f["median"] / f["archive"] - 1)
+    seeds = json.loads((out / "manifest.json").read_text())["seeds"]
+    for seed in seeds:
+        run = pd.read_parquet(out / "runs" / f"seed-{seed}" / "timeseries.parquet")
+        assert run["cooperatives"].sum() > 0
+    assert (out / "plots" / "history_comparison.png").stat().st_size > 10_000
+
+
+def test_calibration_objective_and_parameter_parsing():
+    s = load_scenario("scenarios/baseline.yaml").scenario
+    r = calibrate.parse_param("administration.founding_cost=0.05:0.5:log", s)
+    assert (r.low, r.high, r.log, r.integer) == (0.05, 0.5, True, False)
+    assert calibrate.parse_param("administration.split_min_cooperatives=5:50", s).integer
+    for bad in ("administration.founding_cots=0.1:1", "administration.founding_cost=1:0.1", "seed",
+                "time.tick=1:2", "administration.founding_cost=a:b"):
+        with pytest.raises(InputError):
+            calibrate.parse_param(bad, s)
+    fitted = calibrate.with_values(s, {"administration.founding_cost": 0.2})
+    assert fitted.administration.founding_cost == 0.2
+    perfect = {"figures": [{"hold_out": False, "median": 10.0, "archive": 10.0, "region": "China"},
+                           {"hold_out": True, "median": 1.0, "archive": 100.0, "region": "China"}],
+               "regions": {"1940-12-31": {"median": 5}}}
+    assert calibrate.objective(perfect) == 0.0  # the held-out figure is never looked at
+    perfect["figures"][0]["median"] = 10.0 * np.e
+    perfect["regions"]["1940-12-31"]["median"] = 6
+    assert calibrate.objective(perfect) == pytest.approx(2.0)
+
+
+def test_fitted_scenario_extends_the_source(tmp_path, baseline_path):
+    text = calibrate.fitted_yaml(baseline_path, tmp_path / "cal", "baseline",
+                                 {"administration.founding_cost": 0.123, "population.job_seeker_share": 0.01}, 2, 3,
+                                 0.5)
+    (tmp_path / "cal").mkdir()
+    (tmp_path / "cal" / "fitted.yaml").write_text(text)
+    data = yaml.safe_load(text)
+    assert data["administration"]["founding_cost"] == 0.123
+    loaded = load_scenario(tmp_path / "cal" / "fitted.yaml")
+    assert loaded.scenario.administration.founding_cost == 0.123
+    assert loaded.scenario.events == load_scenario(baseline_path).scenario.events
