@@ -50,9 +50,9 @@ def run(
 
         loaded = load_scenario(scenario, tuple(set_ or ()))
         target = out or Path("results") / loaded.scenario.name
-        if target.exists() and not force:
-            raise InputError(f"results folder {target} already exists", key="--out",
-                             valid="a new folder, or --force to replace it")
+        from indusco_sim.outputs import check_target
+
+        check_target(target, force)
         from indusco_sim.runner import simulate, write_results
 
         with _progress(quiet) as bar:
