@@ -83,6 +83,8 @@ CASES = [
          "s.yaml", 3, f"events[{CHONGQING}].riads", ("did you mean 'raids'", "bomb-chongqing")),
     Case("duplicate-key", {"s.yaml": extending_baseline("seed: 1\nseed: 2\n")}, "s.yaml", 3, "seed",
          ("twice", "first on line 2")),
+    Case("alias-containing-itself", {"s.yaml": extending_baseline("description: &d [*d]\n")}, "s.yaml", 2,
+         "description[0]", ("alias",)),
     Case("wrong-type", {"s.yaml": extending_baseline("seed: abc\n")}, "s.yaml", 2, "seed", ("integer", "'abc'")),
     Case("section-not-mapping", {"s.yaml": extending_baseline("time: 3\n")}, "s.yaml", 2, "time", ("mapping",),
          short=False),

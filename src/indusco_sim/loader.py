@@ -73,8 +73,13 @@ def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> InputError:
     return InputError(f"YAML syntax error: {problem}", file=file, line=line, valid=YAML_VALID)
 
 
-def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap) -> None:
-    """Record the line of every key path under `node`; a repeated key or an impossible date is an error."""
+def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap, above: tuple = ()) -> None:
+    """Record the line of every key path under `node`; a repeated key, an impossible date or an alias that
+    contains itself is an error. `above` holds the nodes on the way down from the root."""
+    if any(node is a for a in above):
+        raise InputError("an alias refers to a value that contains it", file=file, key=join_path(path) or None,
+                         line=node.start_mark.line + 1, valid="aliases (*name) of values that do not contain them")
+    above = (*above, node)
     sources.setdefault(path, (file, node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -86,10 +91,10 @@ def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap) -
                                  key=join_path(sub), line=line, valid="each key once in a mapping")
             seen[key] = line
             sources[sub] = (file, line)
-            _record_lines(value_node, sub, file, sources)
+            _record_lines(value_node, sub, file, sources, above)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, (*path, i), file, sources)
+            _record_lines(item, (*path, i), file, sources, above)
     elif node.tag == _DATE_TAG:
         try:
             _CONSTRUCTOR.construct_yaml_timestamp(node)
