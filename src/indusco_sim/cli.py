@@ -57,9 +57,9 @@ def run(
 
         loaded = load_scenario(scenario, tuple(set_ or ()))
         target = out or Path("results") / loaded.scenario.name
-        if target.exists() and not force:
-            raise InputError(f"results folder {target} already exists", key="--out",
-                             valid="a new folder, or --force to replace it")
+        from indusco_sim.outputs import check_target
+
+        check_target(target, force)
         if seeds > 1:
             if backend != "numba":
                 raise InputError("ensembles run on the numba backend", key="--backend", valid="numba with --seeds")
@@ -172,8 +172,7 @@ def calibrate(
         loaded = load_scenario(scenario, tuple(set_ or ()))
         ranges = [cal.parse_param(p, loaded.scenario) for p in param]
         target = out or Path("results") / f"{loaded.scenario.name}-calibration"
-        if target.exists() and not force:
-            raise InputError(f"folder {target} already exists", key="--out", valid="a new folder, or --force")
+        outputs.check_target(target, force)
         with ensemble.dask_client(scheduler, workers) as client, _progress(False) as bar:
             task = bar.add_task("trials", total=trials, date="")
             study, seed_list = cal.fit(loaded.scenario, ranges, seeds, trials, client,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from indusco_sim.errors import InputError
+from indusco_sim.errors import InputError, did_you_mean
 
 TOWN_COLUMNS = ("town", "lat", "lon", "province", "role_1940", "region_1940")
 ROUTE_COLUMNS = ("from", "to", "mode", "km")
@@ -31,30 +32,52 @@ def scenarios_dir() -> Path:
 
 def read_table(path: Path, columns: tuple[str, ...], key: str | None = None) -> pd.DataFrame:
     """Read a CSV and check its columns; a missing or malformed file is an InputError naming `key`."""
+    valid = f"a CSV file with a header row of columns {', '.join(columns)}"
     if not path.is_file():
         raise InputError(f"data file not found: {path}", key=key,
                          valid="the path of an existing CSV file, or leave the key empty for the bundled data")
     try:
         frame = pd.read_csv(path, comment=None, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read CSV: {str(exc).splitlines()[0]}", file=str(path), key=key,
-                         valid=f"a CSV with columns {', '.join(columns)}") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, OSError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot read CSV: {text.removeprefix('Error tokenizing data. ')}", file=str(path),
+                         key=key, line=_csv_line(text), valid=valid) from None
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"missing columns {missing}", file=str(path), key=key, line=1,
-                         valid=f"a CSV with columns {', '.join(columns)}")
+        raise InputError(f"missing columns {', '.join(missing)}", file=str(path), key=key, line=1, valid=valid)
     return frame
 
 
+def _csv_line(message: str) -> int | None:
+    """The file line a pandas parser message names ('line 4' is 1-based, 'row 1' 0-based with the header)."""
+    if match := re.search(r"\bline (\d+)", message):
+        return int(match.group(1))
+    if match := re.search(r"\brow (\d+)", message):
+        return int(match.group(1)) + 1
+    return None
+
+
+def _check_numbers(frame: pd.DataFrame, cols: tuple[str, ...], path: Path, key: str, valid: str) -> None:
+    """Every value of `cols` must be a number; the error names the first bad row's line."""
+    for col in cols:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        bad = values.isna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(f"column '{col}' must hold a number on every row (got {frame[col].iloc[i]!r})",
+                             file=str(path), key=key, line=i + 2, valid=valid)
+        frame[col] = values
+
+
 def load_towns(path: Path | None = None, key: str = "geography.towns_file") -> pd.DataFrame:
-    frame = read_table(path or data_dir() / "towns.csv", TOWN_COLUMNS, key)
-    dup = frame["town"][frame["town"].duplicated()].tolist()
-    if dup:
-        raise InputError(f"town names repeat: {dup}", file=str(path), key=key, valid="one row per town")
-    for col in ("lat", "lon"):
-        if not pd.api.types.is_numeric_dtype(frame[col]) or frame[col].isna().any():
-            raise InputError(f"column '{col}' must hold a number on every row", file=str(path), key=key,
-                             valid="decimal degrees")
+    path = path or data_dir() / "towns.csv"
+    frame = read_table(path, TOWN_COLUMNS, key)
+    dup = frame["town"].duplicated()
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][0])
+        raise InputError(f"the town '{frame['town'].iloc[i]}' has a second row", file=str(path), key=key,
+                         line=i + 2, valid="one row per town")
+    _check_numbers(frame, ("lat", "lon"), path, key, "decimal degrees")
     frame["region_1940"] = frame["region_1940"].fillna("")
     return frame.reset_index(drop=True)
 
@@ -63,8 +86,6 @@ def load_routes(path: Path | None, towns: pd.DataFrame, key: str = "geography.ro
     path = path or data_dir() / "routes.csv"
     frame = read_table(path, ROUTE_COLUMNS, key)
     names = set(towns["town"])
-    from indusco_sim.errors import did_you_mean
-
     for i, row in frame.iterrows():
         for end in ("from", "to"):
             if row[end] not in names:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import typing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,54 +22,120 @@ Source = tuple[str, int | None]  # (file or "--set ...", line)
 SourceMap = dict[tuple, Source]
 
 
+_DATE_TAG = "tag:yaml.org,2002:timestamp"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+YAML_VALID = "YAML mappings of 'key: value', indented with spaces"
+
+
 def read_yaml(path: Path, sources: SourceMap | None = None) -> Any:
-    """Parse a YAML file, recording the line of every key path into `sources`."""
+    """Parse a YAML file, recording the line of every key path into `sources`.
+
+    A file that cannot be read, bad YAML, a repeated key or an impossible date is an InputError with its line.
+    """
+    file = str(path)
     if not path.is_file():
-        raise InputError("file not found", file=str(path), valid="the path of an existing YAML scenario file")
-    text = path.read_text(encoding="utf-8")
+        problem = "this is a folder, not a file" if path.is_dir() else "file not found"
+        raise InputError(problem, file=file, valid="the path of an existing YAML scenario file")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(f"the file is not UTF-8 text (byte {exc.object[exc.start]:#04x})", file=file, line=line,
+                         valid="a YAML file saved as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file,
+                         valid="a readable YAML scenario file") from None
+    lines: SourceMap = {}
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _record_lines(node, (), file, lines)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"YAML syntax error: {problem}", file=str(path),
-                         line=mark.line + 1 if mark else None,
-                         valid="YAML mappings of 'key: value', indented with spaces") from None
-    if sources is not None and node is not None:
-        _record_lines(node, (), str(path), sources)
+        raise _yaml_error(exc, file, text) from None
+    finally:
+        loader.dispose()
+    if sources is not None:
+        sources.update(lines)
     return data
 
 
-def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap) -> None:
+def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> InputError:
+    """A PyYAML error as an InputError on the line it names (never past the last line of the file)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    last_line = max(1, len(text.splitlines()))
+    line = min(mark.line + 1, last_line) if mark is not None else None
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None and context_mark.line + 1 != line:
+        problem += f" ({context} that starts on line {context_mark.line + 1})"
+    return InputError(f"YAML syntax error: {problem}", file=file, line=line, valid=YAML_VALID)
+
+
+def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap, above: tuple = ()) -> None:
+    """Record the line of every key path under `node`; a repeated key, an impossible date or an alias that
+    contains itself is an error. `above` holds the nodes on the way down from the root."""
+    if any(node is a for a in above):
+        raise InputError("an alias refers to a value that contains it", file=file, key=join_path(path) or None,
+                         line=node.start_mark.line + 1, valid="aliases (*name) of values that do not contain them")
+    above = (*above, node)
     sources.setdefault(path, (file, node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            sub = (*path, key_node.value)
-            sources[sub] = (file, key_node.start_mark.line + 1)
-            _record_lines(value_node, sub, file, sources)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            sub, line = (*path, key), key_node.start_mark.line + 1
+            if key in seen:
+                raise InputError(f"the key '{key}' appears twice (first on line {seen[key]})", file=file,
+                                 key=join_path(sub), line=line, valid="each key once in a mapping")
+            seen[key] = line
+            sources[sub] = (file, line)
+            _record_lines(value_node, sub, file, sources, above)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, (*path, i), file, sources)
+            _record_lines(item, (*path, i), file, sources, above)
+    elif node.tag == _DATE_TAG:
+        try:
+            _CONSTRUCTOR.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise InputError(f"'{node.value}' is not a calendar date ({exc})", file=file,
+                             key=join_path(path) or None, line=node.start_mark.line + 1,
+                             valid="a real date written YYYY-MM-DD, e.g. 1940-12-31") from None
 
 
-def merge(base: Any, over: Any) -> Any:
+@dataclass
+class MergeTrace:
+    """What `merge` did, so that the lines recorded for each file can follow the data into the merged result."""
+
+    moved: dict[tuple, tuple] = field(default_factory=dict)  # (merged list path, index in over) -> merged path
+    replaced: list[tuple] = field(default_factory=list)  # merged paths whose base value was replaced whole
+
+
+def merge(base: Any, over: Any, trace: MergeTrace | None = None, path: tuple = ()) -> Any:
     """Deep-merge `over` onto `base`. Mappings merge key by key; lists of mappings that carry an `id`
     merge item by item (an item with a new id is appended); any other list or value replaces."""
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for k, v in over.items():
-            out[k] = merge(base[k], v) if k in base else copy.deepcopy(v)
+            out[k] = merge(base[k], v, trace, (*path, k)) if k in base else copy.deepcopy(v)
         return out
     if isinstance(base, list) and isinstance(over, list) and _all_have_ids(over):
         out = [copy.deepcopy(item) for item in base]
         index = {item.get("id"): i for i, item in enumerate(out) if isinstance(item, dict) and item.get("id")}
-        for item in over:
+        for j, item in enumerate(over):
             if item["id"] in index:
-                out[index[item["id"]]] = merge(out[index[item["id"]]], item)
+                i = index[item["id"]]
+                out[i] = merge(out[i], item, trace, (*path, i))
             else:
+                i = len(out)
+                index[item["id"]] = i
                 out.append(copy.deepcopy(item))
+            if trace is not None:
+                trace.moved[(*path, j)] = (*path, i)
         return out
+    if trace is not None:
+        trace.replaced.append(path)
     return copy.deepcopy(over)
 
 
@@ -76,44 +143,71 @@ def _all_have_ids(items: list) -> bool:
     return bool(items) and all(isinstance(i, dict) and i.get("id") for i in items)
 
 
-def load_raw(path: Path, sources: SourceMap, chain: tuple[Path, ...] = ()) -> dict:
-    """Read a scenario file and everything it extends, merged; sources records where each key came from."""
+def _merge_sources(sources: SourceMap, own: SourceMap, trace: MergeTrace) -> None:
+    """Lay the lines of the extending file (`own`) over those of its base, following `trace`."""
+    for cut in trace.replaced:
+        for p in [p for p in sources if p[: len(cut)] == cut]:
+            del sources[p]
+    for p, src in own.items():
+        mapped: tuple = ()
+        for part in p:
+            step = (*mapped, part)
+            mapped = trace.moved.get(step, step)
+        sources[mapped] = src
+
+
+def load_raw(path: Path, sources: SourceMap, chain: tuple[Path, ...] = (), via: Source | None = None) -> dict:
+    """Read a scenario file and everything it extends, merged; sources records where each key came from.
+
+    `chain` holds the files that extend this one and `via` the (file, line) of the `extends:` that named it.
+    """
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
-        raise InputError(f"extends cycle: {cycle}", file=str(chain[-1]), key="extends",
-                         line=_line(sources, ("extends",), str(chain[-1])),
+        file, line = via or (str(chain[-1]), None)
+        raise InputError(f"extends cycle: {cycle}", file=file, key="extends", line=line,
                          valid="a chain of extends that ends in a file without extends")
     own: SourceMap = {}
     data = read_yaml(path, own)
     if data is None:
-        raise InputError("the scenario file is empty", file=str(path),
-                         valid="a mapping with at least 'name:'; see scenarios/README.md")
+        raise InputError("the scenario file is empty", file=str(path), line=1,
+                         valid="a mapping of sections such as 'name:', 'time:', 'events:'")
     if not isinstance(data, dict):
-        raise InputError(f"the top level is a {type(data).__name__}, not a mapping", file=str(path), line=1,
+        raise InputError(f"the top level is {_kind(data)}, not a mapping", file=str(path),
+                         line=own.get((), (None, 1))[1],
                          valid="a mapping of sections such as 'name:', 'time:', 'events:'")
     parent = data.get("extends")
     if parent is None:
         sources.update(own)
         return data
-    if not isinstance(parent, str):
-        raise InputError("extends must be a file path", file=str(path), key="extends",
-                         line=own.get(("extends",), (None, None))[1], valid="a relative path such as baseline.yaml")
+    extends_line = own.get(("extends",), (None, None))[1]
+    if not isinstance(parent, str) or not parent.strip():
+        raise InputError(f"extends must be a file path (got {_kind(parent)})", file=str(path), key="extends",
+                         line=extends_line, valid="a path such as baseline.yaml, relative to this file")
     target = (path.parent / parent).resolve()
     if not target.is_file():
         raise InputError(f"extends target '{parent}' not found (looked for {target})", file=str(path),
-                         key="extends", line=own.get(("extends",), (None, None))[1],
+                         key="extends", line=extends_line,
                          valid="the path of an existing scenario, relative to this file")
-    base = load_raw(target, sources, (*chain, path))
-    sources.update(own)
-    merged = merge(base, data)
+    base = load_raw(target, sources, (*chain, path), via=(str(path), extends_line))
+    trace = MergeTrace()
+    merged = merge(base, data, trace)
+    _merge_sources(sources, own, trace)
     merged["extends"] = parent
     return merged
 
 
-def _line(sources: SourceMap, path: tuple, file: str) -> int | None:
-    src = sources.get(path)
-    return src[1] if src and src[0] == file else None
+def _kind(value: Any) -> str:
+    """How a YAML value reads to a user: 'a mapping', 'a list', or the value itself."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
 
 
 def apply_override(data: dict, assignment: str, sources: SourceMap) -> None:
@@ -123,34 +217,42 @@ def apply_override(data: dict, assignment: str, sources: SourceMap) -> None:
         raise InputError("an override needs the form key.path=value", file=label,
                          valid="e.g. --set time.end=1940-12-31 or --set seed=3")
     key, _, text = assignment.partition("=")
-    parts = [int(p) if p.isdigit() else p for p in key.strip().split(".") if p != ""]
+    key = key.strip()
+    parts = [int(p) if p.isdigit() else p for p in (p.strip() for p in key.split(".")) if p != ""]
     if not parts:
         raise InputError("empty key", file=label, valid="a dotted key path such as time.end")
     try:
         value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise InputError(f"cannot parse value '{text}'", file=label, key=key,
+    except (yaml.YAMLError, ValueError) as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"cannot parse value '{text}': {problem}", file=label, key=key,
                          valid="a YAML scalar, list or mapping, e.g. 3, 1940-12-31, [a, b]") from None
     node: Any = data
     for i, part in enumerate(parts[:-1]):
-        nxt = parts[i + 1]
-        if isinstance(node, list):
-            if not isinstance(part, int) or part >= len(node):
-                raise InputError(f"no item {part} in the list at '{join_path(parts[:i])}'", file=label,
-                                 key=key, valid=f"an index below {len(node)}")
-            node = node[part]
-        else:
-            if not isinstance(node.get(part), dict | list):
-                node[part] = [] if isinstance(nxt, int) else {}
-            node = node[part]
+        if isinstance(node, list) and (not isinstance(part, int) or part >= len(node)):
+            raise InputError(f"no item {part} in the list at '{join_path(parts[:i])}'", file=label,
+                             key=key, valid=f"an index below {len(node)}")
+        child = node[part] if isinstance(node, list) else node.get(part)
+        if child is not None and not isinstance(child, dict | list):
+            raise InputError(f"'{join_path(parts[: i + 1])}' holds {_kind(child)}, which has no key '{parts[i + 1]}'",
+                             file=label, key=key, valid="a key path that runs through sections, e.g. time.end")
+        if child is None:
+            node[part] = [] if isinstance(parts[i + 1], int) else {}
+            _forget(sources, tuple(parts[: i + 1]))
+            sources[tuple(parts[: i + 1])] = (label, None)
+        node = node[part]
     last = parts[-1]
     if isinstance(node, list) and (not isinstance(last, int) or last >= len(node)):
         raise InputError(f"no item {last} in the list", file=label, key=key, valid=f"an index below {len(node)}")
     node[last] = value
-    stale = [p for p in sources if p[: len(parts)] == tuple(parts)]
-    for p in stale:
-        del sources[p]
+    _forget(sources, tuple(parts))
     sources[tuple(parts)] = (label, None)
+
+
+def _forget(sources: SourceMap, path: tuple) -> None:
+    """Drop the recorded lines of `path` and everything under it (a value that was replaced)."""
+    for p in [p for p in sources if p[: len(path)] == path]:
+        del sources[p]
 
 
 def locate(loc: tuple, data: Any, sources: SourceMap) -> tuple[tuple, Source]:
@@ -180,10 +282,10 @@ def fields_at(path: tuple, data: Any) -> list[str]:
     for part in path[:-1]:
         cls = _model_for(annotation, node)
         if cls is not None:
-            field = cls.model_fields.get(part)
-            if field is None:
+            info = cls.model_fields.get(part)
+            if info is None:
                 return []
-            annotation = field.annotation
+            annotation = info.annotation
         elif typing.get_origin(annotation) in (list, dict):
             annotation = typing.get_args(annotation)[-1]
         else:
@@ -243,13 +345,28 @@ def field_description(path: tuple, data: Any) -> str | None:
     return info.description if info is not None else None
 
 
+FIRST_KINDS = ("extra_forbidden", "union_tag_invalid", "union_tag_not_found")  # likeliest causes of the rest
+PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
 def validation_to_input_error(err: ValidationError, data: Any, sources: SourceMap) -> InputError:
-    """The first pydantic error, as a one-paragraph InputError with file, key path, line and what is valid."""
-    errors = err.errors()
+    """The first pydantic error, as a one-paragraph InputError with file, key path, line and what is valid.
+
+    Unknown keys and event types come first: a misspelt key often makes a required one look missing.
+    """
+    errors = sorted(err.errors(), key=lambda e: e["type"] not in FIRST_KINDS)
     first = errors[0]
-    path, (file, line) = locate(tuple(first["loc"]), data, sources)
     kind = first["type"]
     got = first.get("input")
+    loc = tuple(first["loc"])
+    named = first["msg"].removeprefix("Value error, ").split(" ")[0]
+    if kind == "value_error" and isinstance(got, dict) and named in got:
+        loc = (*loc, named)  # a check across fields, reported on the field its message names first
+        got = got[named]
+    elif kind == "union_tag_invalid":
+        loc = (*loc, "type")
+    path, (file, line) = locate(loc, data, sources)
+    valid = field_description(path, data)
     if kind == "extra_forbidden":
         choices = fields_at(path, data)
         message = f"unknown key '{path[-1]}'{did_you_mean(path[-1], choices)}"
@@ -261,10 +378,29 @@ def validation_to_input_error(err: ValidationError, data: Any, sources: SourceMa
         message = f"unknown event type '{tag}'{did_you_mean(tag or '', EVENT_TYPES)}" if tag else \
             "the event has no 'type'"
         valid = "type: " + " | ".join(EVENT_TYPES)
+    elif kind == "missing":
+        message = f"the required key '{path[-1]}' is missing"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"this must be a mapping of 'key: value' lines, not {_kind(got)}"
     else:
-        shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
-        message = f"{first['msg']} (got {shown})"
-        valid = field_description(path, data)
+        message = first["msg"]
+        for prefix in PYDANTIC_PREFIXES:
+            message = message.removeprefix(prefix)
+        if kind != "value_error":  # a value error's message already shows the value
+            message += f" (got {_kind(got)})"
+    message += item_note(path, data)
     if len(errors) > 1:
-        message += f"; {len(errors) - 1} more problem(s) follow once this one is fixed"
+        message += f"; {len(errors) - 1} more problem(s) may follow once this one is fixed"
     return InputError(message, file=file, key=join_path(path) or None, line=line, valid=valid)
+
+
+def item_note(path: tuple, data: Any) -> str:
+    """' (in event 'x')' when `path` runs through a list item that has an `id` (events merged by id have
+    moved from where they stood in the file)."""
+    node = data
+    note = ""
+    for part in path:
+        node = _child(node, part)
+        if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
+            note = f" (in event '{node['id']}')" if path[0] == "events" else f" (in item '{node['id']}')"
+    return note

@@ -26,6 +26,24 @@ DEPENDENCIES = ("indusco-sim", "mesa", "numba", "numpy", "pandas", "pyarrow", "n
                 "PyYAML", "llvmlite")
 
 
+def check_target(target: Path, force: bool = False) -> None:
+    """A results folder can be written at `target`: it is new (or `force`) and its parent is, or can be, a folder.
+
+    Called before a run starts, so that a bad --out costs no simulation time.
+    """
+    target = Path(target)
+    if target.exists() and not force:
+        raise InputError(f"results folder {target} already exists", key="--out",
+                         valid="a new folder, or --force to replace it")
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target} is a file, not a results folder", key="--out",
+                         valid="a folder path; --force replaces only a folder")
+    parent = next((p for p in (target.absolute(), *target.absolute().parents) if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise InputError(f"cannot make a folder inside {parent}: it is a file", key="--out",
+                         valid="a folder path whose parents are folders")
+
+
 @contextlib.contextmanager
 def atomic_folder(target: Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder next to `target`; on success rename it to `target`, else delete it.
@@ -34,11 +52,13 @@ def atomic_folder(target: Path, force: bool = False) -> Iterator[Path]:
     folder is complete.
     """
     target = Path(target)
-    if target.exists() and not force:
-        raise InputError(f"results folder {target} already exists", key="--out",
-                         valid="a new folder, or --force to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    check_target(target, force)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    except OSError as exc:
+        raise InputError(f"cannot make the results folder {target}: {exc.strerror or exc}", key="--out",
+                         valid="a folder path you may write to") from None
     umask = os.umask(0)
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; a results folder is as readable as any other

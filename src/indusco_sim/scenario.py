@@ -11,11 +11,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from indusco_sim.data import load_towns
-from indusco_sim.errors import InputError, did_you_mean, join_path
+from indusco_sim.data import load_routes, load_towns
+from indusco_sim.errors import InputError, did_you_mean, join_path, one_of
 from indusco_sim.loader import (
     SourceMap,
     apply_override,
+    item_note,
     load_raw,
     scenario_hash,
     validation_to_input_error,
@@ -38,8 +39,10 @@ class LoadedScenario:
 
 
 def dump_yaml(scenario: Scenario) -> str:
-    """The full resolved scenario as YAML (every default written out)."""
+    """The full resolved scenario as YAML (every default written out; `extends` already merged in, so
+    the text stands alone wherever it is saved)."""
     data = scenario.model_dump(mode="json")
+    data["extends"] = None
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
 
 
@@ -89,23 +92,25 @@ def _where(path: tuple, sources: SourceMap) -> tuple[str | None, int | None]:
 
 
 def check_against_data(s: Scenario, sources: SourceMap, raw: Any) -> None:
-    """Every town, industry and resource a scenario names must exist."""
+    """Every town, industry and resource a scenario names must exist, and its data files must be readable."""
+    data = raw if raw is not None else {}
 
     def fail(path: tuple, message: str, valid: str) -> None:
         file, line = _where(path, sources)
-        raise InputError(message, file=file, key=join_path(path), line=line, valid=valid)
+        raise InputError(message + item_note(path, data), file=file, key=join_path(path), line=line, valid=valid)
 
     def need(path: tuple, name: str, choices, what: str) -> None:
         if name not in choices:
             fail(path, f"unknown {what} '{name}'{did_you_mean(name, choices)}",
-                 f"a {what} of {sorted(choices)[:12]}{' ...' if len(choices) > 12 else ''}")
+                 f"a {what} such as {one_of(sorted(choices))}")
 
-    try:
-        towns = set(load_towns(Path(s.geography.towns_file) if s.geography.towns_file else None)["town"])
-    except InputError as err:
-        file, line = _where(("geography", "towns_file"), sources)
-        err.file, err.line = err.file or file, err.line or line
-        raise
+    if not _is_folder_name(s.name):
+        fail(("name",), f"the name '{s.name}' cannot name a results folder",
+             "a plain folder name without '/', e.g. baseline or no-inflation")
+    towns_frame = _load_data_file(load_towns, ("geography", "towns_file"), s.geography.towns_file, sources)
+    _load_data_file(lambda path: load_routes(path, towns_frame), ("geography", "routes_file"),
+                    s.geography.routes_file, sources)
+    towns = set(towns_frame["town"])
     for name in s.population.skill_shares:
         need(("population", "skill_shares", name), name, s.industries, "industry")
     for name, ind in s.industries.items():
@@ -131,6 +136,26 @@ def check_against_data(s: Scenario, sources: SourceMap, raw: Any) -> None:
             need(("events", i, "region"), e.region, founded, "region founded by a region_founded event")
     if s.time.end <= s.time.start:  # also checked by the schema; kept for scenarios built in code
         fail(("time", "end"), f"end ({s.time.end}) must come after start ({s.time.start})", "a later date")
+
+
+def _is_folder_name(name: str) -> bool:
+    return bool(name.strip()) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+
+
+def _load_data_file(load, path: tuple, value: str | None, sources: SourceMap):
+    """Read a data file a scenario names; its errors also say which scenario key (file and line) named it."""
+    try:
+        return load(Path(value) if value else None)
+    except InputError as err:
+        file, line = _where(path, sources)
+        if err.file is None:
+            err.file, err.line = file, line
+        elif not value:
+            err.message = f"{err.message.rstrip('.')} (the bundled file, used because {join_path(path)} is empty)"
+        elif file is not None:
+            named_by = f"{file} line {line}" if line else file
+            err.message = f"{err.message.rstrip('.')} (named by {join_path(path)} in {named_by})"
+        raise
 
 
 def parse_date(text: str) -> dt.date:

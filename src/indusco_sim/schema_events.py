@@ -13,6 +13,8 @@ from pydantic import Field, model_validator
 
 from indusco_sim.schema_base import Strict, param
 
+EVENT_TYPE_HELP = "kind of event; it decides which other keys the entry takes"
+
 
 class EventBase(Strict):
     id: str | None = param(None, "-", "name used by `extends:` to change or disable this event")
@@ -21,7 +23,7 @@ class EventBase(Strict):
 
 
 class Occupation(EventBase):
-    type: Literal["occupation"] = param(..., "-", "event kind: occupation")
+    type: Literal["occupation"] = param(..., "-", EVENT_TYPE_HELP)
     town: str = param(..., "town", "town taken by the Japanese army")
     date: dt.date = param(..., "date", "day the town fell")
     until: dt.date | None = param(None, "date", "day the town was retaken; empty if never in the run")
@@ -34,7 +36,7 @@ class Occupation(EventBase):
 
 
 class Bombing(EventBase):
-    type: Literal["bombing"] = param(..., "-", "event kind: bombing")
+    type: Literal["bombing"] = param(..., "-", EVENT_TYPE_HELP)
     town: str = param(..., "town", "town bombed")
     start: dt.date = param(..., "date", "first raid")
     end: dt.date = param(..., "date", "last raid")
@@ -48,7 +50,7 @@ class Bombing(EventBase):
 
 
 class RefugeeWave(EventBase):
-    type: Literal["refugee_wave"] = param(..., "-", "event kind: refugee_wave")
+    type: Literal["refugee_wave"] = param(..., "-", EVENT_TYPE_HELP)
     start: dt.date = param(..., "date", "first day of the wave")
     end: dt.date = param(..., "date", "last day of the wave")
     persons: float = param(..., "persons", "people displaced into unoccupied China by this wave", ge=0)
@@ -68,7 +70,7 @@ class RefugeeWave(EventBase):
 
 
 class LoanPolicy(EventBase):
-    type: Literal["loan_policy"] = param(..., "-", "event kind: loan_policy")
+    type: Literal["loan_policy"] = param(..., "-", EVENT_TYPE_HELP)
     date: dt.date = param(..., "date", "day the policy takes effect")
     grant: float = param(0.0, "CN$ nominal", "one-off addition to the national loan fund", ge=0)
     donations_per_month: float | None = param(
@@ -83,20 +85,20 @@ class LoanPolicy(EventBase):
 
 
 class PriceIndex(EventBase):
-    type: Literal["price_index"] = param(..., "-", "event kind: price_index")
+    type: Literal["price_index"] = param(..., "-", EVENT_TYPE_HELP)
     date: dt.date = param(..., "date", "date of the observation")
     index: float = param(..., "Jan-Jun 1937 = 100", "Free China retail price index", gt=0)
 
 
 class RegionFounded(EventBase):
-    type: Literal["region_founded"] = param(..., "-", "event kind: region_founded")
+    type: Literal["region_founded"] = param(..., "-", EVENT_TYPE_HELP)
     date: dt.date = param(..., "date", "day the association founded the regional headquarters")
     region: str = param(..., "name", "name of the region (towns whose `region_1940` matches join it)")
     hq: str = param(..., "town", "headquarters town")
 
 
 class HqMoved(EventBase):
-    type: Literal["hq_moved"] = param(..., "-", "event kind: hq_moved")
+    type: Literal["hq_moved"] = param(..., "-", EVENT_TYPE_HELP)
     date: dt.date = param(..., "date", "day the headquarters moved")
     region: str = param(..., "name", "region whose headquarters moves")
     hq: str = param(..., "town", "new headquarters town")
