@@ -26,7 +26,7 @@ SCENARIOS = {
     # weekly ticks, proportional rationing, the founding boom of early 1939
     "weekly": ("time.end=1939-06-30",),
     # monthly ticks through the 1942 occupations (flight and loss), insolvency, regional splits
-    "monthly": ("time.tick=month", "time.end=1942-07-31", "population.job_seeker_share=0.003",
+    "monthly": ("time.tick=month", "time.end=1942-06-30", "population.job_seeker_share=0.002",
                 "cooperatives.wage_per_month=6", "cooperatives.insolvency_months=0.3", "cooperatives.flee_success=0.9",
                 "administration.split_threshold=0.5", "administration.split_min_cooperatives=5"),
     # army supply served first, scarce transport, unskilled hiring, regional splits
