@@ -114,10 +114,13 @@ class CoopAgent(CellAgent):
 
 def sync_agents(model: IndusModel, tick: int) -> None:
     """Make the Mesa agents match the arrays after a tick: new rows get agents, closed cooperatives leave,
-    moved ones change cell. Cost is proportional to what changed, plus one pass over live agents."""
+    moved ones change cell. Cost is proportional to what changed, plus one pass over live agents.
+    An engine whose cooperatives and depots are Mesa agents already (`provides_agents`) gets region views only."""
     regions = model._region_agents
     for row in range(len(regions), model.regions.n):
         regions.append(RegionAgent(model, row))
+    if getattr(model.engine, "provides_agents", False):
+        return
     depots = model._depot_agents
     for row in range(len(depots), model.engine.n_depots()):
         depots.append(DepotAgent(model, row, model.space[int(model.engine.depot_town(row))]))

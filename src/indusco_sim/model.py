@@ -73,7 +73,9 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.region_names: list[str] = []
         self.splits: list[dict] = []
         self._setup_depots()
-        self.engine = self._make_engine(backend)
+        self.space = NetworkSpace(self.network.graph, random=self.random,
+                                  layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
+        self.engine = self._make_engine(backend)  # the mesa engine places its depots in self.space
         self.fund = spec.finance.fund_initial
         self.donations_per_month = spec.finance.donations_per_month
         self.lending_factor = spec.finance.lending_factor
@@ -85,8 +87,6 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.town_records: list[np.ndarray] = []  # per tick: int64[2, T] cooperatives and member agents by town
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.mesa_agents = mesa_agents
-        self.space = NetworkSpace(self.network.graph, random=self.random,
-                                  layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
         self._region_agents: list = []
         self._depot_agents: list = []
         self._coop_agents: dict = {}
@@ -309,7 +309,10 @@ class IndusModel(RegionsMixin, mesa.Model):
 
     @property
     def cooperatives(self):
-        """AgentSet of the live cooperatives (Mesa agents)."""
+        """AgentSet of the live cooperatives (Mesa agents): views over the arrays, or with the mesa backend
+        the engine's own agents."""
         from indusco_sim.agents import CoopAgent
 
+        if getattr(self.engine, "provides_agents", False):
+            return self.engine.coops
         return self.agents_by_type.get(CoopAgent, mesa.agent.AgentSet([], random=self.random))

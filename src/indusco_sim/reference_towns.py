@@ -1,0 +1,112 @@
+"""Town-level decisions of the reference backend in plain Python: where job-seekers head, where a
+cooperative can be founded and which are, and the far part of an overloaded region.
+
+Same rules, visiting order and tie-breaks as kernels/movement.py, kernels/lifecycle.py and
+kernels/administration.py; arguments are numpy arrays from the model, results go back as numpy arrays.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from indusco_sim.kernels.administration import DEPOT_FIRST
+
+
+def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding: float, scale_days: float) -> np.ndarray:
+    """Best town to look for work from each town, for each skill: int32[T, S].
+
+    Pull of town v for skill s = (vacancies + attraction) / (1 + crowding * unemployed), discounted by
+    1 / (1 + days / scale_days). Ties keep the lower town id; the current town (undiscounted) wins ties."""
+    U, V, A = unemployed.tolist(), vacancies.tolist(), attraction.tolist()
+    D, B = dist.tolist(), blocked.tolist()
+    n, n_skills = unemployed.shape
+    pull = [[(V[v][s] + A[v]) / (1.0 + crowding * U[v][s]) for s in range(n_skills)] for v in range(n)]
+    goals = [[0] * n_skills for _ in range(n)]
+    for u in range(n):
+        row = D[u]
+        for s in range(n_skills):
+            best, best_score = u, (-1.0 if B[u] else pull[u][s])
+            for v in range(n):
+                if v == u or B[v] or row[v] == math.inf:
+                    continue
+                score = pull[v][s] / (1.0 + row[v] / scale_days)
+                if score > best_score:
+                    best_score, best = score, v
+            goals[u][s] = best
+    return np.array(goals, dtype=np.int32).reshape(n, n_skills)
+
+
+def founding_candidates(unemployed: list[list[int]], town_region, region_alive, town_depot, depots, recipe,
+                        blocked, min_agents: int):
+    """(town, skill) pairs with at least `min_agents` unemployed of the skill, an active region, no
+    occupation and a serving depot holding every input. (towns, skills, sizes) int64 arrays, (town, skill)
+    order."""
+    regions, alive, serving, B = town_region.tolist(), region_alive.tolist(), town_depot.tolist(), blocked.tolist()
+    towns, skills, sizes = [], [], []
+    for t, waiting in enumerate(unemployed):
+        r, d = regions[t], serving[t]
+        if B[t] or r < 0 or not alive[r] or d < 0:
+            continue
+        stock = depots[d].stock
+        for s, size in enumerate(waiting):
+            if size < min_agents:
+                continue
+            if all(need <= 0 or stock[res] > 0 for res, need in enumerate(recipe[s])):
+                towns.append(t)
+                skills.append(s)
+                sizes.append(size)
+    return tuple(np.array(x, dtype=np.int64) for x in (towns, skills, sizes))
+
+
+def choose_foundings(towns, skills, sizes, u, town_region, slots, fund_available: float, target_agents: list[int],
+                     loan_per_agent: float):
+    """Found candidates best first (score = waiting * (0.5 + u), stable order) while the region has an
+    organiser slot and the fund covers the loan (CN$ nominal). Takes the slots from `slots` (in place).
+    Returns (chosen indices, founders, loans, fund used)."""
+    towns, skills, sizes, u = towns.tolist(), skills.tolist(), sizes.tolist(), u.tolist()
+    regions = town_region.tolist()
+    score = [-(sizes[k] * (0.5 + u[k])) for k in range(len(towns))]
+    chosen, founders, loans = [], [], []
+    used = 0.0
+    for k in sorted(range(len(towns)), key=score.__getitem__):
+        r = regions[towns[k]]
+        size = min(sizes[k], target_agents[skills[k]])
+        loan = size * loan_per_agent
+        if slots[r] >= 1.0 and used + loan <= fund_available:
+            slots[r] -= 1.0
+            used += loan
+            chosen.append(k)
+            founders.append(size)
+            loans.append(loan)
+    return (np.array(chosen, dtype=np.int64), np.array(founders, dtype=np.int64),
+            np.array(loans, dtype=np.float64), used)
+
+
+def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
+    """The part of region r nearer its farthest town with cooperatives than its HQ, and the HQ it would have
+    (depot towns first, then most cooperatives). Returns (mask bool[T], hq or -1, cooperatives in the part)."""
+    regions, counts, depot = town_region.tolist(), per_town.tolist(), is_depot_town.tolist()
+    n = len(regions)
+    h = int(hq[r])
+    D = dist.tolist()
+    pole, far = -1, -1.0
+    for t in range(n):
+        if regions[t] == r and counts[t] > 0 and t != h and D[h][t] != math.inf and D[h][t] > far:
+            far, pole = D[h][t], t
+    mask = np.zeros(n, dtype=np.bool_)
+    if pole < 0:
+        return mask, -1, 0
+    coops = 0
+    for t in range(n):
+        if regions[t] == r and D[pole][t] < D[h][t]:
+            mask[t] = True
+            coops += counts[t]
+    best, best_key = -1, -1
+    for t in range(n):
+        if mask[t]:
+            key = counts[t] + (DEPOT_FIRST if depot[t] else 0)
+            if key > best_key:
+                best_key, best = key, t
+    return mask, best, coops
