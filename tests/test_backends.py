@@ -65,12 +65,22 @@ def assert_same_run(numba_model: IndusModel, mesa_model: IndusModel) -> pd.DataF
     coops = tables.cooperatives(numba_model)
     assert_same_table(coops, tables.cooperatives(mesa_model))
     assert_same_table(tables.towns(numba_model), tables.towns(mesa_model))
+    assert_same_table(tables.town_timeseries(numba_model), tables.town_timeseries(mesa_model))
     np.testing.assert_array_equal(mesa_model.engine.worker_counts(), numba_model.engine.worker_counts())
     assert mesa_model.fund == pytest.approx(numba_model.fund, rel=1e-9, abs=0)
     assert mesa_model.splits == numba_model.splits
     np.testing.assert_array_equal(mesa_model.regions.staff, numba_model.regions.staff)
     assert tables.national(ts)["cooperatives"].iloc[-1] > 0
     return coops
+
+
+def test_seeded_start_matches():
+    """Co-ops and job-seekers present at the start (as in the benchmarks), many depots per site."""
+    seeded = ("time.end=1939-03-31", "cooperatives.initial=60", "population.initial_workers=900",
+              "depots.copies=3", "events.0.date=1938-08-05", "events.1.date=1938-08-05")
+    numba_model, mesa_model = run_both(seeded, seed=4)
+    assert numba_model.engine.coops.founded.tolist().count(0) == 60
+    assert_same_run(numba_model, mesa_model)
 
 
 def test_short_weekly_run_matches():

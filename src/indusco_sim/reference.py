@@ -92,6 +92,32 @@ class MesaEngine:
             WorkerAgent(self.model, self.n_workers, town, skill, dest)
             self.n_workers += 1
 
+    def seed(self, coop_towns, industries, regions, sizes, loans, idle_towns, idle_skills) -> None:
+        """Working co-ops with their members, and idle job-seekers, before the first tick (benchmarks)."""
+        coops = []
+        for t, s, r, n, loan in zip(coop_towns.tolist(), industries.tolist(), regions.tolist(), sizes.tolist(),
+                                    loans.tolist(), strict=True):
+            coop = CoopAgent(self.model, len(self.coop_records), t, s, r, n, loan, 0, self.n_res)
+            self.coop_records.append(coop)
+            coops.append(coop)
+        for coop in coops:
+            for _ in range(coop.n_members):
+                worker = WorkerAgent(self.model, self.n_workers, coop.town_id, coop.industry_id, coop.town_id)
+                self.n_workers += 1
+                worker.join(coop)
+        for town, skill in zip(idle_towns.tolist(), idle_skills.tolist(), strict=True):
+            worker = WorkerAgent(self.model, self.n_workers, town, skill, town)
+            worker.status = UNEMPLOYED
+            self.n_workers += 1
+
+    def town_counts(self) -> np.ndarray:
+        """Live cooperatives and their member agents by town: int64[2, T]."""
+        out = [[0] * self.n_towns, [0] * self.n_towns]
+        for coop in self.coops:
+            out[0][coop.town_id] += 1
+            out[1][coop.town_id] += coop.n_members
+        return np.array(out, dtype=np.int64)
+
     def count_unemployed(self) -> np.ndarray:
         """Unemployed workers (at a town, not travelling) by town and skill: int64[T, S]."""
         return np.array(self._unemployed_table(), dtype=np.int64).reshape(self.n_towns, self.n_skills)
@@ -106,7 +132,7 @@ class MesaEngine:
     def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
         pop = self.s.population
         return towns_.choose_goals(unemployed, vacancies, attraction, dist, blocked, float(pop.crowding),
-                                   float(pop.distance_scale_days))
+                                   float(pop.distance_scale_days), float(pop.search_radius_days))
 
     def move(self, u, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> int:
         """Workers in id order: the unemployed take one uniform each and may leave or set out; travellers
@@ -230,9 +256,10 @@ class MesaEngine:
         return towns_.founding_candidates(self._unemployed_table(), town_region, region_alive, town_depot,
                                           self.depot_list, self.rules.recipe, blocked, self.rules.min_agents)
 
-    def choose_foundings(self, towns, skills, sizes, u, town_region, slots, fund_available, loan_per_agent):
-        return towns_.choose_foundings(towns, skills, sizes, u, town_region, slots, float(fund_available),
-                                       self.rules.target_agents, float(loan_per_agent))
+    def choose_foundings(self, towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
+                         loan_per_agent):
+        return towns_.choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots,
+                                       float(fund_available), self.rules.target_agents, float(loan_per_agent))
 
     def found(self, towns, skills, founders, loans, regions, tick) -> None:
         """Create the chosen cooperatives; the longest-registered unemployed (lowest id) of the skill in

@@ -11,14 +11,14 @@ import math
 
 import numpy as np
 
-from indusco_sim.kernels.administration import DEPOT_FIRST
 
-
-def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding: float, scale_days: float) -> np.ndarray:
+def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding: float, scale_days: float,
+                 radius_days: float) -> np.ndarray:
     """Best town to look for work from each town, for each skill: int32[T, S].
 
     Pull of town v for skill s = (vacancies + attraction) / (1 + crowding * unemployed), discounted by
-    1 / (1 + days / scale_days). Ties keep the lower town id; the current town (undiscounted) wins ties."""
+    1 / (1 + days / scale_days); only towns within radius_days count. Ties keep the lower town id; the current
+    town (undiscounted) wins ties."""
     U, V, A = unemployed.tolist(), vacancies.tolist(), attraction.tolist()
     D, B = dist.tolist(), blocked.tolist()
     n, n_skills = unemployed.shape
@@ -29,7 +29,7 @@ def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding: flo
         for s in range(n_skills):
             best, best_score = u, (-1.0 if B[u] else pull[u][s])
             for v in range(n):
-                if v == u or B[v] or row[v] == math.inf:
+                if v == u or B[v] or row[v] > radius_days:
                     continue
                 score = pull[v][s] / (1.0 + row[v] / scale_days)
                 if score > best_score:
@@ -60,14 +60,14 @@ def founding_candidates(unemployed: list[list[int]], town_region, region_alive, 
     return tuple(np.array(x, dtype=np.int64) for x in (towns, skills, sizes))
 
 
-def choose_foundings(towns, skills, sizes, u, town_region, slots, fund_available: float, target_agents: list[int],
-                     loan_per_agent: float):
-    """Found candidates best first (score = waiting * (0.5 + u), stable order) while the region has an
-    organiser slot and the fund covers the loan (CN$ nominal). Takes the slots from `slots` (in place).
+def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available: float,
+                     target_agents: list[int], loan_per_agent: float):
+    """Found candidates best first (score = waiting * town weight * (0.5 + u), stable order) while the region
+    has an organiser slot and the fund covers the loan (CN$ nominal). Takes the slots from `slots` (in place).
     Returns (chosen indices, founders, loans, fund used)."""
     towns, skills, sizes, u = towns.tolist(), skills.tolist(), sizes.tolist(), u.tolist()
-    regions = town_region.tolist()
-    score = [-(sizes[k] * (0.5 + u[k])) for k in range(len(towns))]
+    regions, weight = town_region.tolist(), town_weight.tolist()
+    score = [-(sizes[k] * weight[towns[k]] * (0.5 + u[k])) for k in range(len(towns))]
     chosen, founders, loans = [], [], []
     used = 0.0
     for k in sorted(range(len(towns)), key=score.__getitem__):
@@ -86,7 +86,8 @@ def choose_foundings(towns, skills, sizes, u, town_region, slots, fund_available
 
 def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
     """The part of region r nearer its farthest town with cooperatives than its HQ, and the HQ it would have
-    (depot towns first, then most cooperatives). Returns (mask bool[T], hq or -1, cooperatives in the part)."""
+    (the depot town with the most cooperatives; none without a depot town). Returns (mask bool[T], hq or -1,
+    cooperatives in the part)."""
     regions, counts, depot = town_region.tolist(), per_town.tolist(), is_depot_town.tolist()
     n = len(regions)
     h = int(hq[r])
@@ -103,10 +104,8 @@ def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
         if regions[t] == r and D[pole][t] < D[h][t]:
             mask[t] = True
             coops += counts[t]
-    best, best_key = -1, -1
+    best = -1
     for t in range(n):
-        if mask[t]:
-            key = counts[t] + (DEPOT_FIRST if depot[t] else 0)
-            if key > best_key:
-                best_key, best = key, t
+        if mask[t] and depot[t] and (best < 0 or counts[t] > counts[best]):
+            best = t
     return mask, best, coops
