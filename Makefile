@@ -29,6 +29,12 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow and not browser"
 
+bench: $(STAMP)
+	$(VENV)/bin/indusco bench
+
+bench-quick: $(STAMP)
+	$(VENV)/bin/indusco bench --quick --min-ratio 30
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 

@@ -60,7 +60,8 @@ def test_delivery_conserves_materials_and_keeps_stocks_non_negative(case, price_
     np.testing.assert_allclose(d_stock.sum(axis=0) + c_stock.sum(axis=0), before, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(d_equipment.sum() + c_equipment.sum(), eq_before, rtol=1e-9, atol=1e-9)
     # what the co-ops paid is what they received, at current prices
-    np.testing.assert_allclose(-capital.sum(), (c_stock.sum() + c_equipment.sum()) * price_level, rtol=1e-9)
+    np.testing.assert_allclose(-capital.sum(), (c_stock.sum() + c_equipment.sum()) * price_level, rtol=1e-9,
+                               atol=1e-9)
 
 
 @SETTINGS

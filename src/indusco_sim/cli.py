@@ -195,6 +195,29 @@ def calibrate(
 
 
 @app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="the two smallest rungs only (under 3 minutes)")] = False,
+    json_path: Annotated[Path | None, typer.Option("--json", help="write the report here "
+                                                   "[default: benchmarks/results/<date>-<rev>.json]")] = None,
+    min_ratio: Annotated[float, typer.Option(help="exit 1 if numba/mesa on the smallest rung is below this")] = 0.0,
+) -> None:
+    """Run the benchmark ladder (numba against the Mesa way) and print a markdown table."""
+    from indusco_sim import bench as ladder
+
+    with err_console.status("benchmarks") as status:
+        report = ladder.run_ladder(quick, progress=lambda what: status.update(f"benchmarks: {what}"))
+    path = ladder.write_report(report, json_path)
+    out_console.print(ladder.markdown(report), markup=False, highlight=False)
+    out_console.print(f"report: {path}")
+    smallest = next(iter(report["rungs"].values()))
+    ratio = smallest.get("ratio")
+    if min_ratio and (ratio is None or ratio < min_ratio or not smallest.get("identical")):
+        err_console.print(f"error: numba/mesa on the smallest rung is {ratio}x (identical results: "
+                          f"{smallest.get('identical')}); the floor is {min_ratio:g}x", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
 def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
     """Check a scenario (schema, extends, overrides, towns) without running it."""
     from indusco_sim.scenario import load_scenario

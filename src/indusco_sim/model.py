@@ -157,7 +157,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         sites = [site for site in sites for _ in range(s.depots.copies)]
         self.depot_town = np.array([t for t, _, _ in sites], dtype=np.int32)
         self.depot_opens = np.array([o for _, o, _ in sites], dtype=np.int32)
-        self.depot_scale = np.array([x for _, _, x in sites], dtype=np.float64)
+        self.depot_scale = np.array([x for _, _, x in sites], dtype=np.float64) * s.depots.supply_scale
         self.depot_stocked = np.zeros(len(sites), dtype=np.bool_)
         self.is_depot_town = np.zeros(self.network.n_towns, dtype=np.bool_)
         self.is_depot_town[self.depot_town] = True
@@ -270,7 +270,8 @@ class IndusModel(RegionsMixin, mesa.Model):
         n_coops, n_idle = self.spec.cooperatives.initial, self.spec.population.initial_workers
         coop_towns = towns[np.arange(n_coops) % len(towns)].astype(np.int32)
         industries = self.spread_skills(n_coops)
-        sizes = self.p.target_agents[industries]
+        size = self.spec.cooperatives.initial_size
+        sizes = self.p.target_agents[industries] if size is None else np.full(n_coops, size, dtype=np.int64)
         loans = sizes * self.spec.cooperatives.loan_per_member * self.spec.population.persons_per_agent * self.p.P[0]
         idle_towns = towns[np.arange(n_idle) % len(towns)].astype(np.int32)
         self.engine.seed(coop_towns, industries, self.town_region[coop_towns], sizes, loans.astype(np.float64),

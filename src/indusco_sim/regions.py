@@ -51,6 +51,8 @@ class RegionsMixin:
         self.fund += policy.grant
         if policy.donations_per_month is not None:
             self.donations_per_month = policy.donations_per_month
+        if policy.donations_factor is not None:
+            self.donations_per_month *= policy.donations_factor
         if policy.lending_factor is not None:
             self.lending_factor = policy.lending_factor
         if policy.staff_factor is not None:

@@ -147,6 +147,8 @@ class Cooperatives(Strict):
         0, "co-ops", "cooperatives already working at the start, spread over the depot towns of the regions "
         "founded by then, each at its industry's target size and with its founding loan (used by the benchmarks)",
         ge=0)
+    initial_size: int | None = param(
+        None, "agents", "members of each initial co-op; empty: its industry's target size", ge=1)
     productivity: float = param(
         1.0, "x", "multiplies every industry's output_per_member (calibrated to the output figures of 1940)",
         assumption=True, gt=0)
@@ -196,6 +198,9 @@ class Depots(Strict):
         None, "-", "depots; empty: every town whose role_1940 is hq or depot in the towns file")
     copies: int = param(1, "depots per site", "each site holds this many depots (the benchmarks use denser "
                         "depots)", ge=1)
+    supply_scale: float = param(
+        1.0, "x", "multiplies the stocks and resupply (materials and equipment) of every depot", assumption=True,
+        gt=0)
     catchment_days: float = param(
         6.0, "days", "a depot serves cooperatives within this travel time", assumption=True, ge=0)
     initial_stock_months: float = param(

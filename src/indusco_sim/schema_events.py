@@ -76,6 +76,8 @@ class LoanPolicy(EventBase):
     donations_per_month: float | None = param(
         None, "CN$ nominal / month", "new monthly inflow to the loan fund (donations, bank credit)", ge=0
     )
+    donations_factor: float | None = param(
+        None, "x", "multiplies the monthly inflow to the loan fund from now on (after donations_per_month)", ge=0)
     lending_factor: float | None = param(
         None, "share", "share of the fund that may be lent from now on (credit restriction)", ge=0, le=1
     )

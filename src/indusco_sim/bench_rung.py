@@ -1,0 +1,75 @@
+"""One benchmark rung in its own process: python -m indusco_sim.bench_rung SCENARIO TICKS BACKEND [TABLE].
+
+Prints one JSON line: warm start (model built and first tick done, numba cache present), ticks per second
+over TICKS further ticks, time per phase, peak resident memory per worker agent, and the bytes the movement
+phase touches. With TABLE: writes the run's time series there, or, if it exists, compares with it.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+
+def movement_bytes(status_counts, n_towns: int, n_skills: int) -> int:
+    """Bytes the movement phase reads and writes in one tick (a lower bound used for the bandwidth fraction).
+
+    Every worker's status (1 byte) is read; each unemployed worker also reads a uniform (8), its town (4) and
+    skill (1) and each traveller its town, destination and days left (10) and writes them back (10)."""
+    arriving, unemployed, member, left = (int(x) for x in status_counts)
+    workers = arriving + unemployed + member + left
+    return workers * 1 + unemployed * 13 + arriving * 20 + n_towns * n_towns * n_skills * 8
+
+
+def main() -> None:
+    scenario, ticks, backend = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    table = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+    t_import = time.perf_counter()
+    from indusco_sim import tables
+    from indusco_sim.kernels import warm_up
+    from indusco_sim.model import IndusModel
+
+    imports_s = time.perf_counter() - t_import
+    t0 = time.perf_counter()
+    if backend == "numba":
+        warm_up()
+    model = IndusModel(scenario, backend=backend, mesa_agents=False)
+    model.step()
+    first_tick_end = time.time()
+    warm_start = time.perf_counter() - t0
+    model.phase_seconds.clear()
+    t1 = time.perf_counter()
+    for _ in range(ticks):
+        model.step()
+    elapsed = time.perf_counter() - t1
+    counts = model.engine.worker_counts()
+    workers = int(counts.sum())
+    out = {
+        "scenario": Path(scenario).name, "backend": backend, "ticks": ticks, "workers": workers,
+        "coops": int(model.spec.cooperatives.initial), "alive_coops": model.engine.n_alive(),
+        "depots": model.engine.n_depots(), "imports_s": round(imports_s, 4), "warm_start_s": round(warm_start, 4),
+        "first_tick_end_epoch": first_tick_end, "seconds_per_tick": elapsed / ticks,
+        "ticks_per_s": ticks / elapsed, "worker_updates_per_s": workers * ticks / elapsed,
+        "phase_ms": {k: round(1000 * v / ticks, 4) for k, v in model.phase_seconds.items()},
+        "peak_rss_bytes": peak_rss_bytes(), "peak_bytes_per_worker": peak_rss_bytes() / max(workers, 1),
+        "state_bytes_per_worker": model.engine.memory_bytes() / max(workers, 1),
+        "movement_bytes": movement_bytes(counts, model.network.n_towns, len(model.p.industries)),
+        "status_counts": counts.tolist(),
+    }
+    if table is not None:  # the first run writes the table; a later run compares its own, byte for byte
+        mine = table if not table.exists() else table.with_suffix(f".{backend}.parquet")
+        tables.timeseries(model).to_parquet(mine, index=False)
+        if mine != table:
+            out["identical"] = mine.read_bytes() == table.read_bytes()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The benchmark harness: exponent fit, bandwidth probe, a rung in its own process, the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from indusco_sim import bench
+from indusco_sim.bench_rung import movement_bytes
+
+
+def test_fit_exponent_recovers_power_laws():
+    workers = [1e4, 1e5, 1e6, 4e6]
+    assert bench.fit_exponent(workers, [w * 2e-8 for w in workers]) == pytest.approx(1.0)
+    assert bench.fit_exponent(workers, [(w ** 1.5) * 1e-9 for w in workers]) == pytest.approx(1.5)
+
+
+def test_movement_bytes_counts_each_worker():
+    assert movement_bytes([0, 0, 10, 0], 1, 1) == 10 + 8
+    assert movement_bytes([2, 3, 0, 0], 1, 1) == 5 + 3 * 13 + 2 * 20 + 8
+
+
+def test_bandwidth_probe_is_plausible():
+    assert 1e8 < bench.probe_bandwidth(megabytes=16, repeats=2) < 1e12
+
+
+@pytest.mark.slow
+def test_smallest_rung_runs_identically_in_both_backends(tmp_path):
+    scenario = bench.SCENARIOS / "rung_10k.yaml"
+    ref = tmp_path / "ref.parquet"
+    numba = bench.run_rung(scenario, 3, "numba", compare_with=ref)
+    mesa = bench.run_rung(scenario, 3, "mesa", compare_with=ref)
+    assert mesa["identical"] is True
+    assert numba["workers"] == mesa["workers"] == 10_000
+    assert numba["depots"] == 50 and numba["coops"] == 1_000
+    assert set(numba["phase_ms"]) == {"events", "arrivals", "movement", "allocation", "production", "lifecycle",
+                                      "administration", "collection"}
+    assert mesa["seconds_per_tick"] > numba["seconds_per_tick"]
+    report = {"date": "2026-01-01T00:00:00+00:00", "git_revision": "abc", "quick": True, "cold_jit_s": 1.0,
+              "exponent": 1.0, "machine": {"cpus": 2, "bandwidth_gb_s": 5.0},
+              "rungs": {"rung_10k": {"numba": numba, "mesa": mesa, "ratio": 10.0, "identical": True,
+                                     "movement_bandwidth_fraction": 0.5}}}
+    table = bench.markdown(report)
+    assert "| rung_10k | 10,000 | 1,000 | 50 |" in table and "10x" in table
+    path = bench.write_report(report, tmp_path / "r.json")
+    assert path.exists()
