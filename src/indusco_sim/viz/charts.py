@@ -132,15 +132,30 @@ def town_frame(model, selected: str | None = None) -> pd.DataFrame:
     return frame
 
 
+@cache
+def _map_layers(key: tuple[tuple, tuple], regions: tuple[str, ...]) -> dict:
+    static = static_data(key)
+    template = recolour(map_template(static["bbox"], static["width"], static["height"]), "status",
+                        *status_colours(regions))
+    return {**template, "datasets": {"outline": static["outline"], "routes": static["routes"]}}
+
+
+def map_layers(model) -> dict:
+    """The map's spec with the data that never change (coast, routes); the same object while the regions
+    stay the same."""
+    return _map_layers(network_key(model), tuple(model.region_names))
+
+
+def map_data(model, selected: str | None = None) -> dict:
+    """The map's changing datasets: the towns now (with the selected one) and the date."""
+    return {"towns": records(town_frame(model, selected)), "date": [{"date": str(model.date)}]}
+
+
 def map_spec(model, selected: str | None = None) -> dict:
     """The map now: coast, routes, towns sized by cooperatives and coloured by region, HQs as diamonds,
     occupied towns shaded, the selected town ringed, and the date."""
-    static = static_data(network_key(model))
-    template = recolour(map_template(static["bbox"], static["width"], static["height"]), "status",
-                        *status_colours(model.region_names))
-    datasets = {"outline": static["outline"], "routes": static["routes"],
-                "towns": records(town_frame(model, selected)), "date": [{"date": str(model.date)}]}
-    return {**template, "datasets": datasets}
+    layers = map_layers(model)
+    return {**layers, "datasets": {**layers["datasets"], **map_data(model, selected)}}
 
 
 def archive(column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -177,14 +192,28 @@ def history_template(start: str, end: str) -> dict:
     return alt.vconcat(top, bottom).to_dict(validate=False)
 
 
+@cache
+def _history_layers(start: str, end: str, regions: tuple[str, ...]) -> dict:
+    colours = region_colours(regions)
+    template = recolour(history_template(start, end), "region", list(colours), list(colours.values()))
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    return {**template, "datasets": {"archive_cooperatives": records(archive("cooperatives", first, last)),
+                                     "archive_members": records(archive("members", first, last))}}
+
+
+def history_layers(model) -> dict:
+    """The charts' spec with the archive points; the same object while the regions stay the same."""
+    start, end = model.span
+    return _history_layers(start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"), tuple(model.region_names))
+
+
+def history_data(model) -> dict:
+    """The charts' changing datasets: rows per (tick, region) and per tick."""
+    return {"hist": list(model.history_rows), "national": list(model.national_rows)}
+
+
 def history_spec(model) -> dict:
     """Cooperatives and members by region (with the archive's national figures), real output and unemployed
     refugees (national), over the whole scenario period."""
-    start, end = model.span
-    colours = region_colours(model.region_names)
-    template = recolour(history_template(start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")), "region",
-                        list(colours), list(colours.values()))
-    datasets = {"hist": model.history_rows, "national": model.national_rows,
-                "archive_cooperatives": records(archive("cooperatives", start, end)),
-                "archive_members": records(archive("members", start, end))}
-    return {**template, "datasets": datasets}
+    layers = history_layers(model)
+    return {**layers, "datasets": {**layers["datasets"], **history_data(model)}}

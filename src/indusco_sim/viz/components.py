@@ -15,6 +15,7 @@ from indusco_sim.viz import charts
 from indusco_sim.viz.inspect import coop_table, depot_table, describe_town, markdown_table, worker_table
 from indusco_sim.viz.model import VizModel
 from indusco_sim.viz.settings import PARAMS, Settings, list_scenarios
+from indusco_sim.viz.vega_view import VegaView
 
 SMALL = {"font-size": "0.8rem", "color": "#666666", "margin-top": "-6px", "margin-bottom": "10px"}
 
@@ -35,18 +36,41 @@ def StatusBanner(model: VizModel, settings: Settings):
         solara.Error(settings.error, classes=["indusco-error"])
 
 
+def VegaChart(make_parts, css_class: str, on_click=None) -> None:
+    """A VegaView made once per component; after each render `make_parts()` gives (spec, datasets).
+
+    They are built in an effect, after the render has sent the new date to the browser. The spec is sent
+    only when it changes (a new region); otherwise only the datasets. (Passing them as element arguments
+    would make reacton walk every row on each render: ~40 ms a step.)"""
+    widget = solara.use_memo(lambda: VegaView(listen_to_click=on_click is not None), [])
+    widget.on_click = on_click
+
+    def push() -> None:
+        spec, datasets = make_parts()
+        with widget.hold_sync():
+            widget.datasets = datasets
+            if spec is not widget.spec:
+                widget.spec = spec
+
+    solara.use_effect(push)
+    solara.Div(classes=[css_class], children=[widget])
+
+
 @solara.component
 def MapView(model: VizModel, selected: solara.Reactive):
     """The map; clicking a town selects it."""
     update_counter.get()
-    with model.lock:
-        spec = charts.map_spec(model, selected.value)
+    town = selected.value
+
+    def make_parts() -> tuple[dict, dict]:
+        with model.lock:
+            return charts.map_layers(model), charts.map_data(model, town)
 
     def on_click(datum) -> None:
         if isinstance(datum, dict) and datum.get("town"):
             selected.set(datum["town"])
 
-    solara.widgets.VegaLite.element(spec=spec, on_click=on_click, listen_to_click=True)
+    VegaChart(make_parts, "indusco-map", on_click)
 
 
 @solara.component
@@ -71,9 +95,12 @@ def TownInspector(model: VizModel, selected: solara.Reactive):
 def HistoryCharts(model: VizModel):
     """Cooperatives and members by region with the archive, real output, unemployed refugees."""
     update_counter.get()
-    with model.lock:
-        spec = charts.history_spec(model)
-    solara.widgets.VegaLite.element(spec=spec)
+
+    def make_parts() -> tuple[dict, dict]:
+        with model.lock:
+            return charts.history_layers(model), charts.history_data(model)
+
+    VegaChart(make_parts, "indusco-charts")
 
 
 @solara.component

@@ -8,11 +8,13 @@ page shows the error (viz/settings.py).
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 import socket
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 from indusco_sim.errors import InputError
@@ -45,6 +47,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def is_loopback(sock: socket.socket) -> bool:
+    return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
 
 
 def prepare(scenario: Path) -> None:
@@ -89,6 +95,9 @@ def serve(scenario: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
 
     solara_settings.main.mode = "production"
     solara_settings.telemetry.mixpanel_enable = False
+    if is_loopback(sock):
+        solara_settings.server.http_gzip = False  # compressing the 4 MB app bundle costs more than sending it
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     missing = missing_assets()
     if missing:
         print(f"indusco serve: browser assets not cached ({', '.join(missing)}); Solara will fetch them from its "

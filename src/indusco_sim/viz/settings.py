@@ -8,6 +8,7 @@ one-paragraph message for the page to show.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,22 @@ def to_overrides(spec: Scenario, values: dict[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=64)
+def _load(path: Path, mtime_ns: int, overrides: tuple[str, ...]) -> LoadedScenario:
+    return load_scenario(path, overrides)
+
+
+def load_cached(path: Path, overrides: tuple[str, ...] = ()) -> LoadedScenario:
+    """load_scenario, remembered per file, file time and overrides (parsing the baseline's YAML takes ~0.1 s;
+    a page loads it for every session and every reset). `extends:` parents are assumed unchanged."""
+    path = Path(path).resolve()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return load_scenario(path, overrides)  # the InputError names the missing file
+    return _load(path, mtime, tuple(overrides))
+
+
 def list_scenarios(folder: Path) -> list[Path]:
     """Scenario files in `folder`, baseline first."""
     files = sorted(Path(folder).glob("*.yaml"))
@@ -131,7 +148,7 @@ class Settings:
     def choose_scenario(self, path: Path) -> bool:
         """Switch to `path` with its own defaults; False (and `error` set) if it does not load."""
         try:
-            spec = load_scenario(path).scenario
+            spec = load_cached(path).scenario
         except InputError as err:
             self.error = str(err)
             return False
@@ -142,9 +159,9 @@ class Settings:
         """(scenario with the slider values applied, the overrides that did it); on bad input the last good
         pair, with `error` set (and InputError raised when nothing has loaded yet)."""
         try:
-            base = load_scenario(self.scenario).scenario
+            base = load_cached(self.scenario).scenario
             overrides = to_overrides(base, self.values)
-            loaded = load_scenario(self.scenario, overrides)
+            loaded = load_cached(self.scenario, overrides)
         except InputError as err:
             self.error = str(err)
             if self.good is None:
