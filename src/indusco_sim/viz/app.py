@@ -21,6 +21,9 @@ from indusco_sim.viz.model import VizModel
 from indusco_sim.viz.settings import Settings
 
 SCENARIO_ENV = "INDUSCO_SCENARIO"
+# Mesa's "Model Parameters" card stays empty (every choice travels in the one `settings` argument and the
+# sliders live in our own card, with units and help): hide a card whose content is empty
+HIDE_EMPTY_CARD = ".v-card:has(> .v-card-text > .v-sheet:empty) { display: none; }"
 PLAY_INTERVAL_MS = 150  # pause between steps while playing (Vega redraws a chart 100 ms after its last change)
 
 
@@ -51,6 +54,7 @@ def Page():
     model = solara.use_reactive(first)
     selected = solara.use_reactive(None)
     solara.Title("Indusco: the Chinese Industrial Cooperatives")
+    solara.Style(HIDE_EMPTY_CARD)
     SolaraViz(model, components=[], model_params={"settings": settings}, play_interval=PLAY_INTERVAL_MS,
               name="Indusco: the Chinese Industrial Cooperatives, 1938-1952")
     MainView(model, settings, selected)
