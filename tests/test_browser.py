@@ -152,6 +152,19 @@ class Page:
         self.tab.close()
 
 
+def map_position(town: str) -> dict[str, float]:
+    """Where a town is drawn on the map's canvas (Vega pads the plot by 5 px)."""
+    from indusco_sim.data import load_towns
+    from indusco_sim.outline import bbox_around
+    from indusco_sim.viz.charts import map_size
+
+    towns = load_towns()
+    lon0, lon1, lat0, lat1 = bbox_around(towns["lon"].to_numpy(), towns["lat"].to_numpy())
+    width, height = map_size((lon0, lon1, lat0, lat1))
+    row = towns.set_index("town").loc[town]
+    return {"x": 5 + (row["lon"] - lon0) / (lon1 - lon0) * width, "y": 5 + (lat1 - row["lat"]) / (lat1 - lat0) * height}
+
+
 def record(name: str, value) -> None:
     TIMINGS[name] = value
     OUTPUT.mkdir(exist_ok=True)
@@ -234,9 +247,12 @@ def test_town_inspector_and_map_screenshot(browser, server):
     page = Page(browser, server[0])
     for _ in range(6):
         page.step()
-    page.choose("indusco-town", "Baoji")
+    page.tab.locator(".indusco-map canvas").click(position=map_position("Baoji"))  # a click on the map
+    page.wait_for_text(".indusco-town", "Baoji")
     page.wait_for_text("strong", "Cooperatives by industry")
     page.wait_for_text("td", "unemployed")
+    page.choose("indusco-town", "Chengdu")  # or the list
+    page.wait_for_text("p", "Chengdu: no region yet, depot")  # Sichuan-Xikang is founded in 1939
     page.tab.wait_for_timeout(400)  # the map redraws 100 ms after its spec changes
     OUTPUT.mkdir(exist_ok=True)
     shot = OUTPUT / "map.png"
