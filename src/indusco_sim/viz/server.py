@@ -98,6 +98,7 @@ def serve(scenario: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
     if is_loopback(sock):
         solara_settings.server.http_gzip = False  # compressing the 4 MB app bundle costs more than sending it
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+    solara_settings.assets.extra_locations = [str(Path(__file__).with_name("static"))]  # custom.js
     missing = missing_assets()
     if missing:
         print(f"indusco serve: browser assets not cached ({', '.join(missing)}); Solara will fetch them from its "
