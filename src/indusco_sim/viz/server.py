@@ -105,7 +105,9 @@ def serve(scenario: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
               "CDN. Offline, run `python -m indusco_sim.viz.assets` once (needs npm).", file=sys.stderr)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
-    config = uvicorn.Config("solara.server.starlette:app", log_level="warning", lifespan="on")
+    # open pages keep websockets open: Ctrl-C (or SIGTERM) closes them after 3 s instead of waiting for the tabs
+    config = uvicorn.Config("solara.server.starlette:app", log_level="warning", lifespan="on",
+                            timeout_graceful_shutdown=3)
     server = uvicorn.Server(config)
     threading.Thread(target=announce_when_started, args=(server, url), daemon=True).start()
     server.run(sockets=[sock])
