@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml tools/find-python.sh
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m indusco_sim.viz.assets || echo "warning: the page's browser assets are not cached (npm missing?); Solara will try its CDN"
 	@touch $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/indusco run $(SCENARIO) --force
+
+serve: $(STAMP)
+	$(VENV)/bin/indusco serve $(SCENARIO) $(if $(PORT),--port $(PORT))
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -45,6 +45,8 @@ def run(
                                                   "[default: a LocalCluster started here]")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="worker processes of the local cluster "
                                                 "[default: one per core]")] = None,
+    animate: Annotated[bool, typer.Option("--animate", help="also write plots/network_growth.gif (a frame a month)")]
+    = False,
 ) -> None:
     """Run a scenario (or an ensemble with --seeds N) and write its results folder."""
     started = time.perf_counter()
@@ -63,8 +65,11 @@ def run(
         if seeds > 1:
             if backend != "numba":
                 raise InputError("ensembles run on the numba backend", key="--backend", valid="numba with --seeds")
+            if animate:
+                raise InputError("--animate draws a single run", key="--animate", valid="--animate without --seeds")
             run_ensemble(loaded, target, seeds, force, started, scheduler, workers, quiet)
             return
+        from indusco_sim.animation import MonthlySnapshots
         from indusco_sim.runner import simulate, write_results
 
         with _progress(quiet) as bar:
@@ -73,8 +78,10 @@ def run(
             def advance(model) -> None:
                 bar.update(task, total=model.n_ticks, completed=model.tick, date=str(model.date))
 
-            model, timing = simulate(loaded, backend=backend, progress=advance)
-        result = write_results(model, loaded, target, timing, force, started, plots_on=not no_plots)
+            snapshots = MonthlySnapshots() if animate else None
+            model, timing = simulate(loaded, backend=backend, progress=advance, snapshots=snapshots)
+        result = write_results(model, loaded, target, timing, force, started, plots_on=not no_plots,
+                               snapshots=snapshots)
     except InputError as err:
         fail(err)
     if not quiet:
@@ -241,6 +248,26 @@ def schema(out: Annotated[Path | None, typer.Option(help="write to this file ins
         out.write_text(text + "\n", encoding="utf-8")
     else:
         sys.stdout.write(text + "\n")
+
+
+# ---- serve: the browser page (indusco_sim/viz) ---------------------------------------------------------------
+@app.command()
+def serve(
+    scenario: Annotated[Path | None, typer.Argument(help="scenario YAML file; the page's picker lists the YAML "
+                                                    "files of its folder [default: the bundled baseline]",
+                                                    show_default=False)] = None,
+    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 exposes the page to the network)")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to listen on")] = 8765,
+) -> None:
+    """Serve the browser page: the map, charts, sliders, play, step and reset (a Mesa SolaraViz)."""
+    from indusco_sim.model import default_scenario
+    from indusco_sim.viz.server import serve as serve_page
+
+    try:
+        serve_page(scenario or default_scenario(), host, port)
+    except InputError as err:
+        fail(err)
 
 
 def main() -> None:

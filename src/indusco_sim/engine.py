@@ -239,3 +239,27 @@ class NumbaEngine:
     def worker_counts(self) -> np.ndarray:
         """Workers by status (arriving, unemployed, member, left)."""
         return np.bincount(self.workers.status, minlength=4)
+
+    # ---- per-town views (read-only; the browser page's town inspector) -----------------------------
+    def coops_by_town_industry(self) -> tuple[np.ndarray, np.ndarray]:
+        """Live cooperatives and their member agents per town and industry: two int64 [towns, industries]."""
+        c, n_s = self.coops, len(self.p.industries)
+        keys = c.town[c.alive].astype(np.int64) * n_s + c.industry[c.alive]
+        size = self.n_towns * n_s
+        coops = np.bincount(keys, minlength=size).reshape(self.n_towns, n_s)
+        members = np.bincount(keys, weights=c.members[c.alive], minlength=size).reshape(self.n_towns, n_s)
+        return coops, members.astype(np.int64)
+
+    def workers_by_town_status(self) -> np.ndarray:
+        """Worker agents per town (where they are, or are heading) and status (STATUS_NAMES): int64 [towns, 4]."""
+        w = self.workers
+        placed = w.town >= 0
+        keys = w.town[placed].astype(np.int64) * 4 + w.status[placed]
+        return np.bincount(keys, minlength=self.n_towns * 4).reshape(self.n_towns, 4)
+
+    def depot_stock_by_town(self) -> np.ndarray:
+        """Depot stocks summed per town: resource units [towns, resources], equipment units in a last column."""
+        d = self.depots
+        out = np.zeros((self.n_towns, len(self.p.resources) + 1))
+        np.add.at(out, d.town, np.column_stack([d.stock, d.equipment]))
+        return out

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indusco_sim import history, outputs, plots, tables
+from indusco_sim.animation import MonthlySnapshots, write_gif
 from indusco_sim.kernels import warm_up
 from indusco_sim.model import IndusModel
 from indusco_sim.scenario import LoadedScenario, dump_yaml
@@ -23,19 +24,33 @@ class RunResult:
 
 
 def simulate(loaded: LoadedScenario, seed: int | None = None, backend: str = "numba",
-             progress: Callable[[IndusModel], None] | None = None, mesa_agents: bool = False):
+             progress: Callable[[IndusModel], None] | None = None, mesa_agents: bool = False,
+             snapshots: MonthlySnapshots | None = None):
     """Build and run the model; returns (model, timing). Timing splits JIT (compile or cache load),
-    set-up and the time spent inside ticks alone."""
+    set-up and the time spent inside ticks alone. `snapshots` (for --animate) records each month's towns."""
     t0 = time.perf_counter()
     if backend == "numba":
         warm_up()
     jit_s = time.perf_counter() - t0
     model = IndusModel(loaded.scenario, rng=seed, backend=backend, mesa_agents=mesa_agents)
-    model.run(progress=progress)
+    model.run(progress=with_snapshots(progress, snapshots))
     timing = {"ticks": model.tick, "jit_s": round(jit_s, 4), "setup_s": round(model.setup_seconds, 4),
               "ticks_s": round(sum(model.phase_seconds.values()), 4),
               "phases_s": {k: round(v, 4) for k, v in model.phase_seconds.items()}}
     return model, timing
+
+
+def with_snapshots(progress: Callable[[IndusModel], None] | None, snapshots: MonthlySnapshots | None):
+    """The progress hook, also recording the month's snapshot after every tick when `snapshots` is given."""
+    if snapshots is None:
+        return progress
+
+    def hook(model: IndusModel) -> None:
+        snapshots.record(model)
+        if progress is not None:
+            progress(model)
+
+    return hook
 
 
 def summarise(model: IndusModel, ts, comparison: list[dict]) -> dict:
@@ -67,8 +82,9 @@ def summarise(model: IndusModel, ts, comparison: list[dict]) -> dict:
 
 
 def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: dict, force: bool,
-                  started: float, plots_on: bool = True) -> RunResult:
-    """Tables, summary, manifest, resolved scenario and plots, written atomically into `out`."""
+                  started: float, plots_on: bool = True, snapshots: MonthlySnapshots | None = None) -> RunResult:
+    """Tables, summary, manifest, resolved scenario and plots (and the GIF, given snapshots), written
+    atomically into `out`."""
     ts = tables.timeseries(model)
     town_ts = tables.town_timeseries(model)
     coops = tables.cooperatives(model)
@@ -85,6 +101,8 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
         if plots_on:
             plots.write_plots(ts, tables.towns(model), model.network.routes, comparison, tmp / "plots",
                               f"{model.spec.name}: {model.date}")
+        if snapshots is not None:
+            write_gif(snapshots, tmp / "plots" / "network_growth.gif", model.spec.name)
         timing = {**timing, "wall_s": round(time.perf_counter() - started, 4)}
         outputs.write_json(tmp / "manifest.json", outputs.manifest(
             seed=summary["seed"], scenario_hash=loaded.hash, timing=timing, backend=model.engine.name,

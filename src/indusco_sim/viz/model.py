@@ -1,0 +1,66 @@
+"""VizModel: IndusModel as the page runs it, built from a session's Settings and keeping a running history.
+
+Mesa's controller rebuilds the model on Reset as `VizModel(settings=...)`, so every choice the page offers
+travels in the one `settings` argument. The history grows by a few JSON-ready rows at each step, so the
+charts never rebuild the whole time series (tables.timeseries takes ~0.3 s at the end of a baseline run).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+
+from indusco_sim.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
+from indusco_sim.model import IndusModel
+from indusco_sim.viz.settings import Settings
+
+COLUMNS = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}
+
+
+class VizModel(IndusModel):
+    """The model behind the page. `settings` (default: the baseline) picks the scenario and slider values;
+    bad input falls back to the last good settings and leaves its message in `input_error`."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings if settings is not None else Settings.for_file()
+        loaded, self.overrides = self.settings.resolve()
+        super().__init__(loaded.scenario)
+        self.loaded = loaded
+        self.lock = threading.RLock()  # held while stepping; the page reads under it (play steps in a thread)
+        self.input_error = self.settings.error
+        self.scenario_file = self.settings.scenario
+        self.history_rows: list[dict] = []   # per (tick, region); persons, and 1937 CN$ / month for output
+        self.national_rows: list[dict] = []  # per tick, summed over regions
+
+    def step(self) -> None:
+        """One tick, then its history rows."""
+        with self.lock:
+            before = self.tick
+            super().step()
+            if self.tick > before:
+                self.record_history()
+
+    def record_history(self) -> None:
+        tick, ids, table = self.records[-1][:3]  # (tick, region ids, table, ...)
+        date = str(self.p.calendar.date_of(tick))
+        total = dict.fromkeys(COLUMNS, 0)
+        for r, row in zip(ids, table, strict=True):
+            values = {name: round(float(row[col])) for name, col in COLUMNS.items()}
+            self.history_rows.append({"date": date, "region": self.region_names[r], **values})
+            total = {k: total[k] + v for k, v in values.items()}
+        self.national_rows.append({"date": date, **total})
+
+    def history(self) -> pd.DataFrame:
+        """One row per (tick, region): cooperatives, members and unemployed (persons), output_real
+        (1937 CN$ per month)."""
+        return pd.DataFrame(self.history_rows, columns=["date", "region", *COLUMNS])
+
+    def tick_label(self, tick: int) -> str:
+        """'week 12 of 230' (or month)."""
+        return f"{self.spec.time.tick} {tick} of {self.n_ticks}"
+
+    @property
+    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First and last simulated day, for fixed chart axes."""
+        return pd.Timestamp(self.spec.time.start), pd.Timestamp(self.spec.time.end)

@@ -1,0 +1,32 @@
+"""VegaView: a Vega-Lite widget that updates its data in place (see vega_view.vue).
+
+Solara's own VegaLite widget embeds the whole spec again 100 ms after every change (compile, then draw),
+which is most of a step's time in the browser. Here the spec (layers and data that never change) is sent
+once and each step sends only the rows of the datasets that changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipyvuetify as v
+import traitlets
+
+
+class VegaView(v.VuetifyTemplate):
+    template_file = str(Path(__file__).with_name("vega_view.vue"))
+    spec = traitlets.Dict().tag(sync=True)          # Vega-Lite spec, with the datasets that never change
+    datasets = traitlets.Dict().tag(sync=True)      # name -> rows, replaced in the live view
+    listen_to_click = traitlets.Bool(False).tag(sync=True)
+    cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    on_click = traitlets.Callable(None, allow_none=True)
+
+    @traitlets.default("cdn")
+    def _cdn(self):
+        import solara.settings
+
+        return None if solara.settings.assets.proxy else solara.settings.assets.cdn
+
+    def vue_vega_click(self, datum=None) -> None:
+        if self.on_click is not None:
+            self.on_click(datum)
