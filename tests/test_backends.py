@@ -27,7 +27,8 @@ SCENARIOS = {
     "weekly": ("time.end=1939-06-30",),
     # monthly ticks through the 1942 occupations (flight and loss), insolvency, regional splits
     "monthly": ("time.tick=month", "time.end=1942-06-30", "population.job_seeker_share=0.002",
-                "cooperatives.wage_per_month=6", "cooperatives.insolvency_months=0.3", "cooperatives.flee_success=0.9",
+                "cooperatives.wage_per_month=12", "cooperatives.insolvency_months=0.3", "cooperatives.flee_success=0.9",
+                "depots.supply_scale=0.5",
                 "administration.split_threshold=0.5", "administration.split_min_cooperatives=5"),
     # army supply served first, scarce transport, unskilled hiring, regional splits
     "priority": ("allocation.rule=priority", "population.job_seeker_share=0.002", "time.end=1940-03-31",

@@ -153,5 +153,6 @@ def test_model_keeps_workers_and_cooperatives_consistent(seed):
         assert (w.employer[w.status != MEMBER] == -1).all()
         assert (c.alive[w.employer[w.status == MEMBER]]).all()
         assert model.engine.worker_counts().sum() == arrived
+        np.testing.assert_array_equal(model.waiting, model.engine.count_unemployed())  # carried to next tick
         assert (model.engine.depots.stock >= 0).all() and (c.stock >= 0).all()
     assert c.alive.sum() > 0

@@ -43,12 +43,17 @@ def load_spec():
 
 
 def test_loan_budget_scales_fund_donations_and_loan_policies():
-    spec = load_spec()
+    from indusco_sim.schema import Scenario
+
+    data = load_spec().model_dump(mode="python")
+    data["events"].append({"type": "loan_policy", "id": "extra", "date": "1940-01-01", "grant": 1000.0,
+                           "donations_per_month": 500.0})
+    spec = Scenario.model_validate(data)
     overrides = to_overrides(spec, {"loan_budget": 2.0})
     assert f"finance.fund_initial={spec.finance.fund_initial * 2!r}" in overrides
-    policies = [i for i, e in enumerate(spec.events) if e.type == "loan_policy" and e.donations_per_month]
-    assert policies and all(any(o.startswith(f"events.{i}.donations_per_month=") for o in overrides)
-                            for i in policies)
+    assert f"finance.donations_per_month={spec.finance.donations_per_month * 2!r}" in overrides
+    i = len(spec.events) - 1
+    assert f"events.{i}.donations_per_month=1000.0" in overrides and f"events.{i}.grant=2000.0" in overrides
 
 
 def test_bad_value_keeps_last_good_model_and_message():

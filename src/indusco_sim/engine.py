@@ -157,7 +157,7 @@ class NumbaEngine:
     def choose_foundings(self, towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
                          loan_per_agent):
         return lifecycle.choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
-                                          self.p.target_agents, loan_per_agent)
+                                          self.p.founder_cap, loan_per_agent)
 
     def found(self, towns, skills, founders, loans, regions, tick) -> None:
         """Create the chosen cooperatives and enrol their founders."""
@@ -194,11 +194,13 @@ class NumbaEngine:
         c.region[(c.region == old) & town_mask[c.town]] = new
 
     # ---- collection --------------------------------------------------------------------------------
-    def collect(self, town_region, n_regions, P, per_month) -> np.ndarray:
+    def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray]:
+        """(regional table float64[Rg, 7 + I], unemployed agents by town and skill int64[T, I])."""
         c, w = self.coops, self.workers
         return collection.collect_regions(c.alive, c.region, c.industry, c.members, c.sales, c.capital, c.debt,
-                                          w.status, w.town, town_region, n_regions, len(self.p.industries),
-                                          self.s.population.persons_per_agent, P, per_month)
+                                          w.status, w.town, w.skill, town_region, n_regions,
+                                          len(self.p.industries), self.s.population.persons_per_agent, P,
+                                          per_month)
 
     def town_counts(self) -> np.ndarray:
         """Live cooperatives and their member agents by town: int64[2, T]."""

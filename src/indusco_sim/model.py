@@ -82,6 +82,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         self._refresh_paths()
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
+        self.waiting: np.ndarray | None = None  # unemployed agents by town and skill at the last collection
         # per tick: (tick, ids of the regions alive, their collected table, their [staff, supervision load])
         self.records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.town_records: list[np.ndarray] = []  # per tick: int64[2, T] cooperatives and member agents by town
@@ -186,7 +187,8 @@ class IndusModel(RegionsMixin, mesa.Model):
             keep = np.ones(self.network.n_towns)
             for town, expected in ev.raids:
                 keep[town] *= (1.0 - self.spec.war.damage_per_raid) ** self.rng.poisson(expected)
-            self.engine.bomb(keep)
+            if (keep < 1.0).any():
+                self.engine.bomb(keep)
         for policy in ev.policies:
             self.apply_policy(policy)
         months = self.p.months[tick]
@@ -215,7 +217,8 @@ class IndusModel(RegionsMixin, mesa.Model):
 
     def _phase_movement(self, tick: int) -> None:
         pop = self.spec.population
-        unemployed = self.engine.count_unemployed()
+        # nothing between the last collection and here changes who waits where (arrivals travel first)
+        unemployed = self.waiting if self.waiting is not None else self.engine.count_unemployed()
         self.goals = self.engine.choose_goals(unemployed, self.vacancies, self.attraction(), self.dist,
                                               self.occupied)
         u = self.rng.random(int(unemployed.sum()))
@@ -252,7 +255,8 @@ class IndusModel(RegionsMixin, mesa.Model):
 
     def _phase_collection(self, tick: int) -> None:
         ids = np.flatnonzero(self.regions.alive)
-        table = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick], 1.0 / self.p.months[tick])
+        table, self.waiting = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick],
+                                                  1.0 / self.p.months[tick])
         admin = np.stack([self.regions.staff[ids], self.regions.load[ids]], axis=1)
         self.records.append((tick, ids, table[ids], admin))
         self.town_records.append(self.engine.town_counts())

@@ -23,6 +23,7 @@ class Params:
     price: np.ndarray                # float64[I]: 1937 CN$ / unit
     army: np.ndarray                 # bool[I]: served first under the priority rule
     target_agents: np.ndarray        # int64[I]: agents a cooperative grows to
+    founder_cap: np.ndarray          # int64[I]: agents a new cooperative registers with, at most
     material_price: np.ndarray       # float64[R]: 1937 CN$ / unit
     resupply: np.ndarray             # float64[R]: units / depot / month
     skill_cdf: np.ndarray            # float64[I]: cumulative skill shares of arrivals
@@ -64,6 +65,8 @@ def compile_params(s: Scenario) -> Params:
         army=np.array([i.army_supply for i in s.industries.values()]),
         target_agents=np.array([max(1, math.ceil(i.target_members / ppa)) for i in s.industries.values()],
                                dtype=np.int64),
+        founder_cap=np.array([max(1, math.ceil(min(s.cooperatives.founding_members, i.target_members) / ppa))
+                              for i in s.industries.values()], dtype=np.int64),
         material_price=np.array([r.price for r in s.resources.values()]),
         resupply=np.array([s.depots.resupply_per_month.get(r, 0.0) for r in resources]),
         skill_cdf=np.cumsum(shares / shares.sum()),

@@ -259,7 +259,7 @@ class MesaEngine:
     def choose_foundings(self, towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
                          loan_per_agent):
         return towns_.choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots,
-                                       float(fund_available), self.rules.target_agents, float(loan_per_agent))
+                                       float(fund_available), self.rules.founder_cap, float(loan_per_agent))
 
     def found(self, towns, skills, founders, loans, regions, tick) -> None:
         """Create the chosen cooperatives; the longest-registered unemployed (lowest id) of the skill in
@@ -319,10 +319,11 @@ class MesaEngine:
                 c.region_id = int(new)
 
     # ---- collection --------------------------------------------------------------------------------
-    def collect(self, town_region, n_regions, P, per_month) -> np.ndarray:
-        """float64[Rg, 7 + I] as kernels/collection.collect_regions: cooperatives, members (persons),
+    def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray]:
+        """As kernels/collection.collect_regions: float64[Rg, 7 + I] (cooperatives, members (persons),
         unemployed (persons waiting or travelling in the region's towns), output nominal and real (CN$ per
-        month), capital and loans (CN$ nominal), cooperatives by industry. Summed in id order."""
+        month), capital and loans (CN$ nominal), cooperatives by industry; summed in id order) and the
+        unemployed agents by town and skill, int64[T, I]."""
         ppa, P, per_month = self.rules.ppa, float(P), float(per_month)
         out = [[0.0] * (N_BASE + self.n_skills) for _ in range(n_regions)]
         for c in self.coops:
@@ -339,12 +340,16 @@ class MesaEngine:
         for row in out:
             row[OUT_REAL] = row[OUT_NOMINAL] / P
         regions = town_region.tolist()
+        waiting = [[0] * self.n_skills for _ in range(self.n_towns)]
         for w in self.workers:
             if w.status == UNEMPLOYED or w.status == ARRIVING:
+                if w.status == UNEMPLOYED:
+                    waiting[w.town][w.skill] += 1
                 r = regions[w.town]
                 if r >= 0:
                     out[r][UNEMP] += ppa
-        return np.array(out, dtype=np.float64).reshape(n_regions, N_BASE + self.n_skills)
+        return (np.array(out, dtype=np.float64).reshape(n_regions, N_BASE + self.n_skills),
+                np.array(waiting, dtype=np.int64).reshape(self.n_towns, self.n_skills))
 
     def memory_bytes(self) -> int:
         """Approximate bytes held by the agents (objects, their attribute dicts and lists)."""

@@ -20,6 +20,7 @@ class Rules:
     price: list[float]                 # 1937 CN$ / unit of output
     army: list[bool]                   # served first under the priority rule
     target_agents: list[int]           # agents a cooperative grows to
+    founder_cap: list[int]             # agents a new cooperative registers with, at most
     material_price: list[float]        # 1937 CN$ / resource unit
     resupply: list[float]              # resource units / depot / month
     equipment_resupply: float          # equipment units / depot / month
@@ -41,6 +42,7 @@ class Rules:
             recipe=p.recipe.tolist(), output_per_member=p.output_per_member.tolist(),
             equipment_per_member=p.equipment_per_member.tolist(), price=p.price.tolist(),
             army=[bool(x) for x in p.army], target_agents=[int(x) for x in p.target_agents],
+            founder_cap=[int(x) for x in p.founder_cap],
             material_price=p.material_price.tolist(), resupply=p.resupply.tolist(),
             equipment_resupply=float(dep.equipment_resupply_per_month), max_stock_months=float(dep.max_stock_months),
             equipment_price=float(dep.equipment_price), stock_months=float(co.working_capital_months),

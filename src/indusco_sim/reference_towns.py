@@ -61,7 +61,7 @@ def founding_candidates(unemployed: list[list[int]], town_region, region_alive, 
 
 
 def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available: float,
-                     target_agents: list[int], loan_per_agent: float):
+                     founder_cap: list[int], loan_per_agent: float):
     """Found candidates best first (score = waiting * town weight * (0.5 + u), stable order) while the region
     has an organiser slot and the fund covers the loan (CN$ nominal). Takes the slots from `slots` (in place).
     Returns (chosen indices, founders, loans, fund used)."""
@@ -72,7 +72,7 @@ def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, f
     used = 0.0
     for k in sorted(range(len(towns)), key=score.__getitem__):
         r = regions[towns[k]]
-        size = min(sizes[k], target_agents[skills[k]])
+        size = min(sizes[k], founder_cap[skills[k]])
         loan = size * loan_per_agent
         if slots[r] >= 1.0 and used + loan <= fund_available:
             slots[r] -= 1.0

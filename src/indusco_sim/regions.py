@@ -64,7 +64,8 @@ class RegionsMixin:
         reg = self.regions
         months = self.p.months[tick]
         alive = reg.alive
-        reg.staff[alive] = np.minimum(a.max_staff, reg.staff[alive] + a.staff_growth_per_month * months)
+        grown = reg.staff[alive] + (a.staff_growth_per_month + a.staff_growth_share * reg.staff[alive]) * months
+        reg.staff[alive] = np.minimum(a.max_staff, grown)
         load, _, per_town = self.engine.supervision(reg.hq, self.dist, reg.n)
         reg.load[:] = load
         free = np.maximum(0.0, reg.staff - load) * alive

@@ -103,7 +103,8 @@ class Industry(Strict):
     equipment_per_member: float = param(
         ..., "equipment units / member", "looms, tools or machines one member needs", assumption=True, ge=0)
     target_members: int = param(
-        14, "members", "size a cooperative grows to when it has the capital (S1: 12-15 members per co-op)",
+        14, "members", "size a cooperative grows to when it has the capital (S1: 12-15 members per co-op on "
+        "average, new ones smaller)",
         ge=1)
     army_supply: bool = param(False, "-", "served first under the `priority` allocation rule")
 
@@ -125,19 +126,20 @@ def _default_industries() -> dict[str, Industry]:
     ind = Industry
     return {
         "textiles": ind(product="blanket", price=2.0, output_per_member=25.0,
-                      inputs={"wool": 0.001, "cotton": 0.001}, equipment_per_member=0.5, army_supply=True),
+                      inputs={"wool": 0.001, "cotton": 0.001}, equipment_per_member=0.5, target_members=16,
+                     army_supply=True),
         "chemicals": ind(product="soap, candles, paper (CN$1 lot)", price=1.0, output_per_member=45.0,
-                       inputs={"fats_soda": 0.0012}, equipment_per_member=0.3, target_members=12),
+                       inputs={"fats_soda": 0.0012}, equipment_per_member=0.3, target_members=14),
         "tailoring": ind(product="uniform", price=3.0, output_per_member=15.0, inputs={"cloth": 0.0015},
-                       equipment_per_member=0.3, target_members=12, army_supply=True),
+                       equipment_per_member=0.3, target_members=14, army_supply=True),
         "metal_machine": ind(product="tool or part (CN$5 lot)", price=5.0, output_per_member=9.0,
-                           inputs={"iron": 0.01, "fuel": 0.01}, equipment_per_member=1.0, target_members=15),
+                           inputs={"iron": 0.01, "fuel": 0.01}, equipment_per_member=1.0, target_members=16),
         "mining": ind(product="tonne of coal or ore", price=10.0, output_per_member=4.0,
-                    inputs={"timber": 0.02}, equipment_per_member=0.5, target_members=18),
+                    inputs={"timber": 0.02}, equipment_per_member=0.5, target_members=20),
         "carpentry": ind(product="furniture or cart (CN$4 lot)", price=4.0, output_per_member=12.0,
-                       inputs={"timber": 0.03}, equipment_per_member=0.4, target_members=10),
+                       inputs={"timber": 0.03}, equipment_per_member=0.4, target_members=12),
         "food": ind(product="kg of flour, noodles or oil", price=0.15, output_per_member=400.0,
-                  inputs={"grain": 0.0011}, equipment_per_member=0.3, target_members=10),
+                  inputs={"grain": 0.0011}, equipment_per_member=0.3, target_members=12),
     }
 
 
@@ -152,6 +154,9 @@ class Cooperatives(Strict):
     productivity: float = param(
         1.0, "x", "multiplies every industry's output_per_member (calibrated to the output figures of 1940)",
         assumption=True, gt=0)
+    founding_members: int = param(
+        10, "persons", "most members a new co-op registers with; it then grows toward its industry's target size "
+        "(S1: 15 a co-op at the end of 1938, 12 in 1939 when most were new)", assumption=True, ge=1)
     loan_per_member: float = param(
         250.0, "1937 CN$ / member", "founding loan per member (S11: CN$745 a member, 1939-40 prices)", gt=0)
     repayment_share: float = param(
@@ -172,6 +177,14 @@ class Cooperatives(Strict):
         ge=0, le=1)
     working_capital_months: float = param(
         1.0, "months", "material stock a cooperative tries to hold", assumption=True, gt=0)
+
+    @field_validator("founding_members")
+    @classmethod
+    def _founders_enough(cls, v: int, info) -> int:
+        least = info.data.get("min_members")
+        if least is not None and v < least:
+            raise ValueError(f"founding_members ({v}) must be at least min_members ({least})")
+        return v
 
 
 class Finance(Strict):
@@ -230,6 +243,9 @@ class Administration(Strict):
                                  assumption=True, ge=0)
     staff_growth_per_month: float = param(
         0.6, "organisers / month", "organisers trained and hired by each region", assumption=True, ge=0)
+    staff_growth_share: float = param(
+        0.0, "share / month", "organisers trained by the organisers already there, a share of the staff each month",
+        assumption=True, ge=0)
     max_staff: float = param(25.0, "organisers", "most organisers one headquarters can run",
                              assumption=True, gt=0)
     founding_cost: float = param(

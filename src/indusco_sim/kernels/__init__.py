@@ -77,4 +77,4 @@ def warm_up() -> None:
     _, _, per_town = administration.supervision_load(alive, region, np.zeros(C, i4), hq, dist, G, 0.01, 0.001)
     administration.far_part(0, town_region, hq, per_town, dist, np.ones(T, b1))
     collection.collect_regions(alive, region, industry, members, np.zeros(C), capital, np.zeros(C), status, town,
-                               town_region, G, S, 1, f8(1.0), 4.0)
+                               skill, town_region, G, S, 1, f8(1.0), 4.0)

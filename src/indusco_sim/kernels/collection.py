@@ -13,12 +13,15 @@ N_BASE = 7
 
 
 @njit(cache=True)
-def collect_regions(alive, region, industry, members, sales, capital, debt, w_status, w_town, town_region,
+def collect_regions(alive, region, industry, members, sales, capital, debt, w_status, w_town, w_skill, town_region,
                     n_regions, n_industries, persons_per_agent, P, per_month):
-    """float64[Rg, 7 + I]: cooperatives, members (persons), unemployed (persons waiting or travelling
-    in the region's towns), output nominal and real (CN$ per month, real = 1937 CN$), capital and loans
-    outstanding (CN$ nominal), then cooperatives by industry. Summed in id order."""
+    """(float64[Rg, 7 + I], int64[T, I]). The first: cooperatives, members (persons), unemployed (persons
+    waiting or travelling in the region's towns), output nominal and real (CN$ per month, real = 1937 CN$),
+    capital and loans outstanding (CN$ nominal), then cooperatives by industry, summed in id order.
+    The second: unemployed worker agents (waiting, not travelling) by town and skill, which the next tick's
+    movement phase reads instead of counting again."""
     out = np.zeros((n_regions, N_BASE + n_industries))
+    waiting = np.zeros((town_region.shape[0], n_industries), dtype=np.int64)
     for c in range(alive.shape[0]):
         r = region[c]
         if not alive[c] or r < 0:
@@ -34,7 +37,10 @@ def collect_regions(alive, region, industry, members, sales, capital, debt, w_st
     for w in range(w_status.shape[0]):
         s = w_status[w]
         if s in (UNEMPLOYED, ARRIVING):
-            r = town_region[w_town[w]]
+            t = w_town[w]
+            if s == UNEMPLOYED:
+                waiting[t, w_skill[w]] += 1
+            r = town_region[t]
             if r >= 0:
                 out[r, UNEMP] += persons_per_agent
-    return out
+    return out, waiting

@@ -97,13 +97,14 @@ def founding_candidates(unemployed, town_region, region_alive, town_depot, d_sto
 
 
 @njit(cache=True)
-def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available, target_agents,
+def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available, founder_cap,
                      loan_per_agent):
     """Pick which candidates are founded this tick, best first.
 
     Score = waiting workers * town_weight[town] * (0.5 + u), where town_weight favours towns near the
     region's HQ (organisers travel to found a co-op); in score order a candidate is founded when its region has an
-    organiser slot (>= 1) and the fund covers its loan (CN$ nominal per agent * founders).
+    organiser slot (>= 1) and the fund covers its loan (CN$ nominal per agent * founders); founders are the
+    waiting workers, at most founder_cap[skill].
     Updates `slots`; returns (chosen candidate indices int64[], founders int64[], loans float64[], fund used).
     """
     n = towns.shape[0]
@@ -119,7 +120,7 @@ def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, f
     for j in range(n):
         k = order[j]
         r = town_region[towns[k]]
-        size = min(sizes[k], target_agents[skills[k]])
+        size = min(sizes[k], founder_cap[skills[k]])
         loan = size * loan_per_agent
         if slots[r] >= 1.0 and used + loan <= fund_available:
             slots[r] -= 1.0
