@@ -21,8 +21,8 @@ import yaml
 from indusco_sim import ensemble
 from indusco_sim.errors import InputError, did_you_mean
 from indusco_sim.history import CALIBRATION_END
-from indusco_sim.loader import fields_at
 from indusco_sim.schema import Scenario
+from indusco_sim.schema_errors import fields_at
 
 REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
 REGIONAL_WEIGHT = 0.5  # regional snapshots are partial scopes: they count half as much as national figures

@@ -13,15 +13,9 @@ from pydantic import ValidationError
 
 from indusco_sim.data import load_routes, load_towns
 from indusco_sim.errors import InputError, did_you_mean, join_path, one_of
-from indusco_sim.loader import (
-    SourceMap,
-    apply_override,
-    item_note,
-    load_raw,
-    scenario_hash,
-    validation_to_input_error,
-)
+from indusco_sim.loader import SourceMap, apply_override, load_raw, scenario_hash
 from indusco_sim.schema import Scenario
+from indusco_sim.schema_errors import item_note, validation_to_input_error
 
 
 @dataclass
