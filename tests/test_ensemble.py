@@ -59,13 +59,17 @@ def test_calibration_objective_and_parameter_parsing():
             calibrate.parse_param(bad, s)
     fitted = calibrate.with_values(s, {"administration.founding_cost": 0.2})
     assert fitted.administration.founding_cost == 0.2
-    perfect = {"figures": [{"hold_out": False, "median": 10.0, "archive": 10.0, "region": "China"},
-                           {"hold_out": True, "median": 1.0, "archive": 100.0, "region": "China"}],
+    perfect = {"figures": [{"hold_out": False, "median": 10.0, "archive": 10.0, "region": "China", "metric": "output"},
+                           {"hold_out": True, "median": 1.0, "archive": 100.0, "region": "China",
+                            "metric": "cooperatives"}],
                "regions": {"1940-12-31": {"median": 5}}}
     assert calibrate.objective(perfect) == 0.0  # the held-out figure is never looked at
     perfect["figures"][0]["median"] = 10.0 * np.e
     perfect["regions"]["1940-12-31"]["median"] = 6
     assert calibrate.objective(perfect) == pytest.approx(2.0)
+    perfect["regions"]["1940-12-31"]["median"] = 5
+    perfect["figures"][0]["metric"] = "members"  # a national member count 1 log unit off: beyond the 15% band
+    assert calibrate.objective(perfect) == pytest.approx(1.0 + 2.0 * (1.0 - np.log(1.15)))
 
 
 def test_fitted_scenario_extends_the_source(tmp_path, baseline_path):

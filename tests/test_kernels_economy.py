@@ -77,10 +77,16 @@ def test_labour_exchange_fills_skill_first_then_any_skill_by_seniority():
     assert members.tolist() == [3, 1] and matched.tolist() == [2, 1]
 
 
-def test_vacancies_need_capital_for_wages():
-    vac = labour.plan_vacancies(np.array([True, True]), np.array([5, 5], np.int32), np.array([10], np.int64),
+def test_vacancies_need_capital_for_wages_and_time_to_grow():
+    alive, members = np.array([True, True]), np.array([5, 5], np.int32)
+    founders, founded = np.array([5, 5], np.int32), np.array([0, 0], np.int32)
+    vac = labour.plan_vacancies(alive, members, founders, founded, 40, 0.25, 100.0, np.array([10], np.int64),
                                 np.zeros(2, np.int8), np.array([70.0, 1e9]), 2.0, 5.0)
-    assert vac.tolist() == [2, 5]  # 70 / (5 * 2) = 7 members affordable
+    assert vac.tolist() == [2, 5]  # 70 / (5 * 2) = 7 members affordable; the other up to its target of 10
+    # one new member a month: after 40 weekly ticks (10 months) at most 5 + 10, after 8 ticks 5 + 2
+    vac = labour.plan_vacancies(alive, members, founders, founded, 8, 0.25, 1.0, np.array([10], np.int64),
+                                np.zeros(2, np.int8), np.array([1e9, 1e9]), 2.0, 5.0)
+    assert vac.tolist() == [2, 2]
 
 
 def test_production_is_leontief_and_repays_from_surplus():

@@ -26,6 +26,8 @@ from indusco_sim.schema_errors import fields_at
 
 REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
 REGIONAL_WEIGHT = 0.5  # regional snapshots are partial scopes: they count half as much as national figures
+NATIONAL_BAND = math.log(1.15)  # national co-ops and members should be within 15% of the archive ...
+BAND_PENALTY = 2.0  # ... and each log-error beyond that band costs this much more
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,20 @@ def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
 
 
 def objective(report: dict) -> float:
-    """Weighted RMS of log(median / archive) over calibration figures, plus |regions(1940) - 5|."""
-    errs, weights = [], []
+    """Weighted RMS of log(median / archive) over calibration figures, plus BAND_PENALTY times each national
+    co-op or member log-error beyond 15%, plus |regions(1940) - 5|."""
+    errs, weights, beyond = [], [], 0.0
     for f in report["figures"]:
         if f["hold_out"]:
             continue
-        errs.append(math.log(max(f["median"], 1e-9) / f["archive"]))
-        weights.append(1.0 if f["region"] == "China" else REGIONAL_WEIGHT)
+        err = math.log(max(f["median"], 1e-9) / f["archive"])
+        errs.append(err)
+        national = f["region"] == "China"
+        weights.append(1.0 if national else REGIONAL_WEIGHT)
+        if national and f["metric"] in ("cooperatives", "members"):
+            beyond += max(0.0, abs(err) - NATIONAL_BAND)
     value = math.sqrt(np.average(np.square(errs), weights=weights)) if errs else 0.0
+    value += BAND_PENALTY * beyond
     regions = report["regions"].get(str(CALIBRATION_END))
     return value + (abs(regions["median"] - REGIONS_1940) if regions else 0.0)
 

@@ -54,6 +54,7 @@ class NumbaEngine:
         rows = c.add(len(coop_towns))
         c.town[rows], c.industry[rows], c.region[rows] = coop_towns, industries, regions
         c.members[rows] = sizes
+        c.founders[rows] = sizes
         c.matched[rows] = sizes
         c.capital[rows] = loans
         c.debt[rows] = loans
@@ -102,7 +103,7 @@ class NumbaEngine:
         c.stock *= keep[c.town][:, None]
 
     # ---- allocation --------------------------------------------------------------------------------
-    def allocate(self, depot_open, town_depot, P, months) -> np.ndarray:
+    def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
         """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
         s, p, d, c, w = self.s, self.p, self.depots, self.coops, self.workers
         dep = s.depots
@@ -122,10 +123,15 @@ class NumbaEngine:
         alloc.deliver(shipped, eq_shipped, depot_of, d.stock, d.equipment, d.shipped, c.stock, c.equipment,
                       c.capital, p.material_price, dep.equipment_price, P)
         reserve = s.cooperatives.wage_per_month * ppa
-        vac = labour.plan_vacancies(c.alive, c.members, p.target_agents, c.industry, c.capital, P, reserve)
-        labour.match_labour(w.status, w.town, w.skill, w.employer, c.town, c.industry, c.members, c.matched, vac,
-                            self.n_towns, len(p.industries), unskilled > 0)
-        vac = labour.plan_vacancies(c.alive, c.members, p.target_agents, c.industry, c.capital, P, reserve)
+        growth = s.cooperatives.growth_per_month / ppa
+
+        def vacancies():
+            return labour.plan_vacancies(c.alive, c.members, c.founders, c.founded, tick, p.months_per_tick, growth,
+                                         p.target_agents, c.industry, c.capital, P, reserve)
+
+        labour.match_labour(w.status, w.town, w.skill, w.employer, c.town, c.industry, c.members, c.matched,
+                            vacancies(), self.n_towns, len(p.industries), unskilled > 0)
+        vac = vacancies()
         return labour.vacancies_by_town(vac, c.town, c.industry, self.n_towns, len(p.industries))
 
     # ---- production --------------------------------------------------------------------------------
@@ -165,6 +171,7 @@ class NumbaEngine:
         rows = self.coops.add(len(towns))
         c.town[rows], c.industry[rows], c.region[rows] = towns, skills, regions
         c.members[rows] = founders
+        c.founders[rows] = founders
         c.matched[rows] = founders
         c.capital[rows] = loans
         c.debt[rows] = loans

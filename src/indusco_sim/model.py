@@ -79,6 +79,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.fund = spec.finance.fund_initial
         self.donations_per_month = spec.finance.donations_per_month
         self.lending_factor = spec.finance.lending_factor
+        self.staff_ceiling = spec.administration.max_staff  # organisers one HQ may have (lowered by politics)
         self._refresh_paths()
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
@@ -229,7 +230,7 @@ class IndusModel(RegionsMixin, mesa.Model):
 
     def _phase_allocation(self, tick: int) -> None:
         self.vacancies = self.engine.allocate(self.depot_open(tick), self.town_depot, self.p.P[tick],
-                                              self.p.months[tick])
+                                              self.p.months[tick], tick)
 
     def _phase_production(self, tick: int) -> None:
         self.fund += self.engine.produce(self.p.P[tick], self.p.months[tick])

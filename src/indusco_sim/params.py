@@ -32,6 +32,7 @@ class Params:
     P: np.ndarray                    # float64[ticks]: price level at the end of each tick (1937 = 1)
     days: np.ndarray                 # int64[ticks]
     months: np.ndarray               # float64[ticks]
+    months_per_tick: float           # mean tick length in months (co-op ages in months)
 
     @property
     def n_ticks(self) -> int:
@@ -75,4 +76,5 @@ def compile_params(s: Scenario) -> Params:
         P=price_levels(cal, points, s.finance.inflation_scale),
         days=days,
         months=np.array([cal.months_in(k) for k in range(cal.n_ticks)]),
+        months_per_tick=float(np.mean([cal.months_in(k) for k in range(cal.n_ticks)])),
     )

@@ -161,7 +161,7 @@ class MesaEngine:
             c.suffer_raid(keep[c.town_id])
 
     # ---- allocation --------------------------------------------------------------------------------
-    def allocate(self, depot_open, town_depot, P, months) -> np.ndarray:
+    def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
         """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
         rules, P, months = self.rules, float(P), float(months)
         is_open = depot_open.tolist()
@@ -182,9 +182,9 @@ class MesaEngine:
         depots.set("shipped", 0.0)
         coops.do("take_delivery", rules, P)
         reserve = float(self.s.cooperatives.wage_per_month * rules.ppa)
-        coops.do("plan_vacancies", rules, P, reserve)
+        coops.do("plan_vacancies", rules, P, reserve, int(tick))
         self.match_labour(rules.unskilled > 0)
-        coops.do("plan_vacancies", rules, P, reserve)
+        coops.do("plan_vacancies", rules, P, reserve, int(tick))
         return self._vacancies_by_town()
 
     def match_labour(self, allow_unskilled: bool) -> int:

@@ -30,7 +30,7 @@ class CoopAgent(CellAgent):
         super().__init__(model)
         self.row = row
         self.town_id, self.industry_id, self.region_id = town, industry, region
-        self.n_members = self.matched = founders
+        self.n_members = self.matched = self.founders = founders
         self.equipment = 0.0
         self.capital = self.debt = self.loan = loan
         self.output = self.sales = 0.0
@@ -161,10 +161,12 @@ class CoopAgent(CellAgent):
         self.capital -= cost
 
     # ---- labour (kernels/labour.py) -------------------------------------------------------------
-    def plan_vacancies(self, rules: Rules, P: float, reserve: float) -> None:
-        """Vacancies up to the industry's target size that the capital can keep paid (`reserve` per agent)."""
+    def plan_vacancies(self, rules: Rules, P: float, reserve: float, tick: int) -> None:
+        """Vacancies up to the industry's target size, no faster than rules.growth new members a month since
+        founding, that the capital can keep paid (`reserve` per agent)."""
         self.vacancies = 0
-        gap = rules.target_agents[self.industry_id] - self.n_members
+        grown = self.founders + int(rules.growth * (tick - self.founded) * rules.months_per_tick)
+        gap = min(rules.target_agents[self.industry_id], grown) - self.n_members
         if gap <= 0:
             return
         afford = int(self.capital / (reserve * P)) - self.n_members if reserve > 0 else gap

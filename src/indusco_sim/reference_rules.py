@@ -21,6 +21,8 @@ class Rules:
     army: list[bool]                   # served first under the priority rule
     target_agents: list[int]           # agents a cooperative grows to
     founder_cap: list[int]             # agents a new cooperative registers with, at most
+    growth: float                      # new member agents a month of a co-op's age
+    months_per_tick: float             # mean tick length in months
     material_price: list[float]        # 1937 CN$ / resource unit
     resupply: list[float]              # resource units / depot / month
     equipment_resupply: float          # equipment units / depot / month
@@ -43,6 +45,8 @@ class Rules:
             equipment_per_member=p.equipment_per_member.tolist(), price=p.price.tolist(),
             army=[bool(x) for x in p.army], target_agents=[int(x) for x in p.target_agents],
             founder_cap=[int(x) for x in p.founder_cap],
+            growth=float(s.cooperatives.growth_per_month / s.population.persons_per_agent),
+            months_per_tick=float(p.months_per_tick),
             material_price=p.material_price.tolist(), resupply=p.resupply.tolist(),
             equipment_resupply=float(dep.equipment_resupply_per_month), max_stock_months=float(dep.max_stock_months),
             equipment_price=float(dep.equipment_price), stock_months=float(co.working_capital_months),

@@ -55,8 +55,9 @@ class RegionsMixin:
             self.donations_per_month *= policy.donations_factor
         if policy.lending_factor is not None:
             self.lending_factor = policy.lending_factor
-        if policy.staff_factor is not None:
+        if policy.staff_factor is not None:  # organisers dismissed, and no more may be hired from now on
             self.regions.staff *= policy.staff_factor
+            self.staff_ceiling *= policy.staff_factor
 
     def administer(self, tick: int) -> None:
         """Grow staff, measure supervision load, turn spare capacity into founding slots, split regions."""
@@ -65,7 +66,7 @@ class RegionsMixin:
         months = self.p.months[tick]
         alive = reg.alive
         grown = reg.staff[alive] + (a.staff_growth_per_month + a.staff_growth_share * reg.staff[alive]) * months
-        reg.staff[alive] = np.minimum(a.max_staff, grown)
+        reg.staff[alive] = np.minimum(self.staff_ceiling, grown)
         load, _, per_town = self.engine.supervision(reg.hq, self.dist, reg.n)
         reg.load[:] = load
         free = np.maximum(0.0, reg.staff - load) * alive

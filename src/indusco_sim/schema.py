@@ -157,6 +157,9 @@ class Cooperatives(Strict):
     founding_members: int = param(
         10, "persons", "most members a new co-op registers with; it then grows toward its industry's target size "
         "(S1: 15 a co-op at the end of 1938, 12 in 1939 when most were new)", assumption=True, ge=1)
+    growth_per_month: float = param(
+        1.0, "persons / month", "members a co-op can take in per month of its age, beyond its founders (S1: 12 a "
+        "co-op in 1939 when most were new, 15 by the end of 1940)", assumption=True, gt=0)
     loan_per_member: float = param(
         250.0, "1937 CN$ / member", "founding loan per member (S11: CN$745 a member, 1939-40 prices)", gt=0)
     repayment_share: float = param(

@@ -82,8 +82,8 @@ class LoanPolicy(EventBase):
         None, "share", "share of the fund that may be lent from now on (credit restriction)", ge=0, le=1
     )
     staff_factor: float | None = param(
-        None, "share", "multiplies every region's organising staff once (political pressure)", ge=0, le=2
-    )
+        None, "share", "multiplies every region's organisers and the most it may employ from now on (political "
+        "pressure)", ge=0, le=2)
 
 
 class PriceIndex(EventBase):

@@ -78,6 +78,7 @@ def coop_table(n_resources: int, capacity: int = 256) -> Table:
         "industry": (np.int8, (), 0),
         "region": (np.int16, (), -1),
         "members": (np.int32, (), 0),      # worker agents
+        "founders": (np.int32, (), 0),     # worker agents it was founded with
         "matched": (np.int32, (), 0),      # of which work in their own skill
         "equipment": (np.float64, (), 0.0),   # equipment units
         "capital": (np.float64, (), 0.0),     # CN$ nominal

@@ -59,7 +59,8 @@ def warm_up() -> None:
     allocation.deliver(shipped, eq_shipped, depot_of, d_stock, d_equip, d_shipped, stock, equipment, capital,
                        np.ones(R), 1.0, f8(1.0))
     target = np.full(S, 2, i8)
-    vac = labour.plan_vacancies(alive, members, target, industry, capital, f8(1.0), 1.0)
+    vac = labour.plan_vacancies(alive, members, members.copy(), np.zeros(C, i4), 3, 0.25, 1.0, target, industry,
+                                capital, f8(1.0), 1.0)
     labour.match_labour(status, town, skill, employer, np.zeros(C, i4), industry, members, matched, vac, T, S, True)
     labour.vacancies_by_town(vac, np.zeros(C, i4), industry, T, S)
     production.produce(alive, industry, members, matched, equipment, stock, capital, np.ones(C), np.zeros(C),

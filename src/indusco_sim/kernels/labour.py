@@ -14,15 +14,18 @@ UNEMPLOYED, MEMBER = 1, 2
 
 
 @njit(cache=True)
-def plan_vacancies(alive, members, target_agents, industry, capital, P, wage_reserve):
-    """Vacancies per cooperative: up to its industry's target size, if its capital covers
-    `wage_reserve` (CN$ 1937 per agent) for every member after hiring. int64[C]."""
+def plan_vacancies(alive, members, founders, founded, tick, months_per_tick, growth_per_month, target_agents,
+                   industry, capital, P, wage_reserve):
+    """Vacancies per cooperative: up to its industry's target size, no faster than `growth_per_month` new
+    members a month since its founding, and only if its capital covers `wage_reserve` (CN$ 1937 per agent) for
+    every member after hiring. int64[C]."""
     n = alive.shape[0]
     out = np.zeros(n, dtype=np.int64)
     for c in range(n):
         if not alive[c]:
             continue
-        gap = target_agents[industry[c]] - members[c]
+        grown = founders[c] + int(growth_per_month * (tick - founded[c]) * months_per_tick)
+        gap = min(target_agents[industry[c]], grown) - members[c]
         if gap <= 0:
             continue
         afford = int(capital[c] / (wage_reserve * P)) - members[c] if wage_reserve > 0 else gap
