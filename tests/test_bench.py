@@ -16,7 +16,7 @@ def test_fit_exponent_recovers_power_laws():
 
 def test_movement_bytes_counts_each_worker():
     assert movement_bytes([0, 0, 10, 0], 1, 1) == 10 + 8
-    assert movement_bytes([2, 3, 0, 0], 1, 1) == 5 + 3 * 13 + 2 * 20 + 8
+    assert movement_bytes([2, 3, 0, 0], 1, 1) == 5 + 3 * 5 + 2 * 20 + 8
 
 
 def test_bandwidth_probe_is_plausible():

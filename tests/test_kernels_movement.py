@@ -6,6 +6,8 @@ import numpy as np
 
 from indusco_sim.kernels.movement import choose_goals, count_unemployed, move_workers
 from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
+from indusco_sim.kernels.random import uniform
+from indusco_sim.reference_rules import uniform as python_uniform
 from indusco_sim.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
 # towns 0 - 1 - 2 on a line, legs of 2 and 3 days
@@ -78,11 +80,10 @@ def test_move_workers_walks_legs_with_a_day_budget():
     wait, skill = np.array([0], np.int16), np.array([0], np.int8)
     goals = np.zeros((3, 1), np.int32)
     refuge = nearest_open(dist, blocked)
-    used = move_workers(status, town, dest, wait, skill, np.zeros(0), goals, refuge, hop, HOP_DAYS, blocked, 4,
-                        0.0, 0.0)
+    move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, 4, 0.0, 0.0)
     # 4 days: 2 to reach town 1, then 2 of the 3 days toward town 2
-    assert used == 0 and town[0] == 2 and wait[0] == 1 and status[0] == ARRIVING
-    move_workers(status, town, dest, wait, skill, np.zeros(0), goals, refuge, hop, HOP_DAYS, blocked, 4, 0.0, 0.0)
+    assert town[0] == 2 and wait[0] == 1 and status[0] == ARRIVING
+    move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, 4, 0.0, 0.0)
     assert town[0] == 2 and wait[0] == 0 and status[0] == UNEMPLOYED
 
 
@@ -93,12 +94,15 @@ def test_move_workers_draws_decide_leave_seek_or_stay():
     town = np.zeros(4, np.int32)
     dest, wait, skill = town.copy(), np.zeros(4, np.int16), np.zeros(4, np.int8)
     goals = np.array([[1], [1], [1]], np.int32)
-    u = np.array([0.05, 0.2, 0.9])  # leave (< 0.1), seek (< 0.1 + 0.3), stay
-    used = move_workers(status, town, dest, wait, skill, u, goals, nearest_open(dist, blocked), hop, HOP_DAYS,
-                        blocked, 7, 0.1, 0.3)
-    assert used == 3
-    assert status.tolist() == [LEFT, UNEMPLOYED, UNEMPLOYED, MEMBER]
-    assert town.tolist() == [0, 1, 0, 0]  # the seeker reached town 1 (2 days) and registered there
+    key = np.uint64(7)
+    u = [uniform(key, w) for w in range(3)]
+    p_leave, p_seek = sorted(u)[0] + 1e-12, sorted(u)[1] - sorted(u)[0]  # the lowest leaves, the middle one seeks
+    move_workers(status, town, dest, wait, skill, key, goals, nearest_open(dist, blocked), hop, HOP_DAYS, blocked, 7,
+                 p_leave, p_seek)
+    order = np.argsort(u)
+    assert status[order[0]] == LEFT and status[3] == MEMBER
+    assert town[order[1]] == 1 and status[order[1]] == UNEMPLOYED  # reached town 1 (2 days) and registered there
+    assert town[order[2]] == 0 and status[order[2]] == UNEMPLOYED  # stayed
 
 
 def test_workers_in_a_fallen_town_flee():
@@ -106,6 +110,17 @@ def test_workers_in_a_fallen_town_flee():
     dist, hop = line_paths(tuple(blocked))
     status = np.array([UNEMPLOYED], np.int8)
     town = np.array([1], np.int32)
-    move_workers(status, town, town.copy(), np.zeros(1, np.int16), np.zeros(1, np.int8), np.array([0.99]),
+    move_workers(status, town, town.copy(), np.zeros(1, np.int16), np.zeros(1, np.int8), np.uint64(3),
                  np.zeros((3, 1), np.int32), nearest_open(dist, blocked), hop, HOP_DAYS, blocked, 7, 0.0, 0.0)
     assert town[0] == 0 and status[0] == UNEMPLOYED
+
+
+def test_keyed_uniforms_are_uniform_and_match_the_python_reference():
+    key = np.uint64(0x1234_5678_9ABC_DEF0)
+    u = np.array([uniform(key, i) for i in range(20_000)])
+    assert u.min() >= 0.0 and u.max() < 1.0
+    assert abs(u.mean() - 0.5) < 0.01 and abs(u.var() - 1 / 12) < 0.003
+    assert np.histogram(u, bins=10, range=(0, 1))[0].min() > 1800  # every tenth holds about 2,000
+    for i in (0, 1, 99, 2**40):
+        assert uniform(key, i) == python_uniform(int(key), i)
+    assert uniform(np.uint64(1), 5) != uniform(np.uint64(2), 5)

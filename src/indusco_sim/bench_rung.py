@@ -21,11 +21,12 @@ def peak_rss_bytes() -> int:
 def movement_bytes(status_counts, n_towns: int, n_skills: int) -> int:
     """Bytes the movement phase reads and writes in one tick (a lower bound used for the bandwidth fraction).
 
-    Every worker's status (1 byte) is read; each unemployed worker also reads a uniform (8), its town (4) and
-    skill (1) and each traveller its town, destination and days left (10) and writes them back (10)."""
+    Every worker's status (1 byte) is read; each unemployed worker also reads its town (4) and skill (1) (its
+    uniform is computed, not read); each traveller reads its town, destination and days left (10) and writes
+    them back (10); the goal table is built from the town-by-town distances (8 bytes each, per skill)."""
     arriving, unemployed, member, left = (int(x) for x in status_counts)
     workers = arriving + unemployed + member + left
-    return workers * 1 + unemployed * 13 + arriving * 20 + n_towns * n_towns * n_skills * 8
+    return workers * 1 + unemployed * 5 + arriving * 20 + n_towns * n_towns * n_skills * 8
 
 
 def main() -> None:

@@ -81,10 +81,11 @@ class NumbaEngine:
         return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, pop.crowding,
                                      pop.distance_scale_days, pop.search_radius_days)
 
-    def move(self, u, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> int:
+    def move(self, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> None:
+        """Movement of every worker (key: this tick's draw; each worker's uniform is uniform(key, its id))."""
         w = self.workers
-        return movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, u, goals, refuge, next_hop,
-                                     hop_days, blocked, tick_days, p_leave, p_seek)
+        movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop,
+                              hop_days, blocked, tick_days, p_leave, p_seek)
 
     # ---- depots ------------------------------------------------------------------------------------
     def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:

@@ -44,7 +44,7 @@ def build_schedule(s: Scenario, cal: Calendar, town_index: dict[str, int]) -> li
             span = (e.end - e.start).days + 1
             for k in range(cal.tick_of(e.start), min(cal.tick_of(e.end) + 1, n)):
                 share = cal.overlap_days(k, e.start, e.end) / span
-                if share > 0:
+                if share > 0 and e.raids * s.war.bombing_scale > 0:
                     ticks[k].raids.append((town_index[e.town], e.raids * s.war.bombing_scale * share))
         elif e.type == "refugee_wave":
             span = (e.end - e.start).days + 1
@@ -55,7 +55,9 @@ def build_schedule(s: Scenario, cal: Calendar, town_index: dict[str, int]) -> li
                 if share <= 0:
                     continue
                 for town, weight in e.entries.items():
-                    ticks[k].arrivals.append((town_index[town], persons * share * weight / total * agents_per_person))
+                    expected = persons * share * weight / total * agents_per_person
+                    if expected > 0:
+                        ticks[k].arrivals.append((town_index[town], expected))
         elif e.type == "loan_policy":
             if e.date <= last_day:
                 ticks[cal.tick_of(e.date)].policies.append(e)

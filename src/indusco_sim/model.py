@@ -81,6 +81,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.lending_factor = spec.finance.lending_factor
         self.staff_ceiling = spec.administration.max_staff  # organisers one HQ may have (lowered by politics)
         self._refresh_paths()
+        self._depot_state: np.ndarray | None = None  # open depots when town_depot was last computed
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
         self.waiting: np.ndarray | None = None  # unemployed agents by town and skill at the last collection
@@ -201,8 +202,10 @@ class IndusModel(RegionsMixin, mesa.Model):
         if len(fresh):
             self.engine.open_depots(fresh, self.spec.depots.initial_stock_months)
             self.depot_stocked[fresh] = True
-        self.town_depot = serving_depots(self.dist, self.depot_town, is_open, self.occupied,
-                                         self.spec.depots.catchment_days)
+        if self._depot_state is None or ev.occupy or ev.liberate or not np.array_equal(is_open, self._depot_state):
+            self.town_depot = serving_depots(self.dist, self.depot_town, is_open, self.occupied,
+                                             self.spec.depots.catchment_days)
+            self._depot_state = is_open
 
     def _phase_arrivals(self, tick: int) -> None:
         ev = self.schedule_by_tick[tick]
@@ -222,9 +225,9 @@ class IndusModel(RegionsMixin, mesa.Model):
         unemployed = self.waiting if self.waiting is not None else self.engine.count_unemployed()
         self.goals = self.engine.choose_goals(unemployed, self.vacancies, self.attraction(), self.dist,
                                               self.occupied)
-        u = self.rng.random(int(unemployed.sum()))
+        key = int(self.rng.integers(0, 2**63))  # each worker's uniform is kernels.random.uniform(key, worker id)
         months = self.p.months[tick]
-        self.engine.move(u, self.goals, self.refuge, self.next_hop, self.network.hop_days, self.occupied,
+        self.engine.move(key, self.goals, self.refuge, self.next_hop, self.network.hop_days, self.occupied,
                          int(self.p.days[tick]), per_tick_chance(pop.leave_per_month, months),
                          per_tick_chance(pop.seek_per_month, months))
 

@@ -134,16 +134,15 @@ class MesaEngine:
         return towns_.choose_goals(unemployed, vacancies, attraction, dist, blocked, float(pop.crowding),
                                    float(pop.distance_scale_days), float(pop.search_radius_days))
 
-    def move(self, u, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> int:
-        """Workers in id order: the unemployed take one uniform each and may leave or set out; travellers
-        walk on. Returns the uniforms used."""
-        trip = Trip(u, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek)
+    def move(self, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> None:
+        """Workers in id order: the unemployed draw their uniform (from the tick's key and their row) and may
+        leave or set out; travellers walk on."""
+        trip = Trip(key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek)
         for w in self.workers:
             w.move(trip)
         for w in trip.leavers:
             w.remove()
         self.n_left += len(trip.leavers)
-        return trip.k
 
     # ---- depots ------------------------------------------------------------------------------------
     def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:

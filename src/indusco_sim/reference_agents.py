@@ -42,7 +42,7 @@ class WorkerAgent(Agent):
         """One tick of movement (kernels/movement.move_workers for one worker). An unemployed worker takes
         the next uniform: it leaves, flees an occupied town, or sets out for a better town."""
         if self.status == UNEMPLOYED:
-            r = trip.draw()
+            r = trip.draw(self.row)
             here = self.town
             if r < trip.p_leave:
                 self.leave(trip)

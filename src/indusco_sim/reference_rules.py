@@ -56,13 +56,25 @@ class Rules:
         )
 
 
+MASK64 = (1 << 64) - 1
+GOLDEN, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+
+
+def uniform(key: int, i: int) -> float:
+    """kernels/random.uniform in Python integers: the top 53 bits of splitmix64(key + (i + 1) * GOLDEN)."""
+    z = (key + (i + 1) * GOLDEN) & MASK64
+    z = ((z ^ (z >> 30)) * MIX1) & MASK64
+    z = ((z ^ (z >> 27)) * MIX2) & MASK64
+    z ^= z >> 31
+    return (z >> 11) * (1.0 / 9007199254740992.0)
+
+
 class Trip:
-    """One tick of movement: the uniforms (one per unemployed worker, taken in worker id order), goals by
+    """One tick of movement: the tick's key (a worker's uniform is uniform(key, its row)), goals by
     [town][skill], refuges, next hops and hop lengths (days), the day budget and the per-tick chances."""
 
-    def __init__(self, u, goals, refuge, next_hop, hop_days, blocked, budget: int, p_leave: float, p_seek: float):
-        self.u = u.tolist()
-        self.k = 0
+    def __init__(self, key, goals, refuge, next_hop, hop_days, blocked, budget: int, p_leave: float, p_seek: float):
+        self.key = int(key)
         self.goals = goals.tolist()
         self.refuge = refuge.tolist()
         self.next_hop = next_hop.tolist()
@@ -72,11 +84,9 @@ class Trip:
         self.p_leave, self.p_seek = float(p_leave), float(p_seek)
         self.leavers: list = []  # workers who left during the pass
 
-    def draw(self) -> float:
-        """The next uniform."""
-        r = self.u[self.k]
-        self.k += 1
-        return r
+    def draw(self, row: int) -> float:
+        """The uniform of the worker in `row`."""
+        return uniform(self.key, row)
 
 
 class Fate:

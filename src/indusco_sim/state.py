@@ -27,16 +27,17 @@ class Table:
         self._cap = max(1, capacity)
         self._data = {name: np.full((self._cap, *shape), fill, dtype=dtype)
                       for name, (dtype, shape, fill) in columns.items()}
+        self._refresh_views()
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        data = self.__dict__.get("_data")
-        if data is not None and name in data:
-            return data[name][: self.n]
-        raise AttributeError(name)
+    def _refresh_views(self) -> None:
+        # each column is an instance attribute holding the view of its first n rows, so reading `table.col`
+        # is a plain attribute lookup (the kernels are called with dozens of columns every tick)
+        for name, data in self._data.items():
+            self.__dict__[name] = data[: self.n]
 
     def __setattr__(self, name: str, value) -> None:
         # `table.col *= x` rebinds the attribute after operating in place: write into the column instead,
-        # so a column can never be shadowed by a stale view.
+        # so a column can never be replaced by another array
         data = self.__dict__.get("_data")
         if data is not None and name in data:
             data[name][: self.n] = value
@@ -54,7 +55,8 @@ class Table:
                 self._data[name] = grown
             self._cap = cap
         rows = slice(self.n, need)
-        self.n = need
+        self.__dict__["n"] = need
+        self._refresh_views()
         return rows
 
     def nbytes(self) -> int:
