@@ -11,7 +11,7 @@ import numpy as np
 
 from indusco_sim.kernels import administration as adm
 from indusco_sim.kernels import allocation as alloc
-from indusco_sim.kernels import collection, labour, lifecycle, movement, production
+from indusco_sim.kernels import collection, lifecycle, movement, production
 from indusco_sim.params import Params
 from indusco_sim.schema import Scenario
 from indusco_sim.state import ARRIVING, MEMBER, UNEMPLOYED, coop_table, depot_table, worker_table
@@ -32,6 +32,7 @@ class NumbaEngine:
         self.depots.town[rows] = depot_towns
         self.depots.opens[rows] = depot_opens
         self.depots.scale[rows] = depot_scale
+        self.rule = alloc.PRIORITY if scenario.allocation.rule == "priority" else alloc.PROPORTIONAL
 
     # ---- counts the model needs to size its random draws -------------------------------------------
     def n_unemployed(self) -> int:
@@ -107,33 +108,17 @@ class NumbaEngine:
     def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
         """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
         s, p, d, c, w = self.s, self.p, self.depots, self.coops, self.workers
-        dep = s.depots
-        alloc.resupply_depots(d.stock, d.equipment, depot_open, d.scale, p.resupply * months,
-                              p.resupply * dep.max_stock_months, dep.equipment_resupply_per_month * months,
-                              dep.equipment_resupply_per_month * dep.max_stock_months)
-        depot_of = np.where(c.alive, town_depot[c.town], -1).astype(np.int64)
+        dep, co = s.depots, s.cooperatives
         ppa = s.population.persons_per_agent
-        unskilled = s.cooperatives.unskilled_productivity
-        need, eq_need = alloc.plan_demand(
-            c.alive, c.industry, c.members, c.matched, c.equipment, c.capital, c.stock, depot_of, p.recipe,
-            p.output_per_member, p.equipment_per_member, p.material_price, dep.equipment_price, P, months, ppa,
-            unskilled, s.cooperatives.working_capital_months)
-        rule = alloc.PRIORITY if s.allocation.rule == "priority" else alloc.PROPORTIONAL
-        shipped, eq_shipped = alloc.ration(need, eq_need, depot_of, p.army[c.industry], d.stock, d.equipment,
-                                           rule, s.allocation.transport_per_month * months)
-        alloc.deliver(shipped, eq_shipped, depot_of, d.stock, d.equipment, d.shipped, c.stock, c.equipment,
-                      c.capital, p.material_price, dep.equipment_price, P)
-        reserve = s.cooperatives.wage_per_month * ppa
-        growth = s.cooperatives.growth_per_month / ppa
-
-        def vacancies():
-            return labour.plan_vacancies(c.alive, c.members, c.founders, c.founded, tick, p.months_per_tick, growth,
-                                         p.target_agents, c.industry, c.capital, P, reserve)
-
-        labour.match_labour(w.status, w.town, w.skill, w.employer, c.town, c.industry, c.members, c.matched,
-                            vacancies(), self.n_towns, len(p.industries), unskilled > 0)
-        vac = vacancies()
-        return labour.vacancies_by_town(vac, c.town, c.industry, self.n_towns, len(p.industries))
+        return alloc.allocate_phase(
+            d.stock, d.equipment, d.shipped, depot_open, d.scale, p.resupply * months,
+            p.resupply * dep.max_stock_months, dep.equipment_resupply_per_month * months,
+            dep.equipment_resupply_per_month * dep.max_stock_months,
+            c.alive, c.town, c.industry, c.members, c.matched, c.founders, c.founded, c.equipment, c.capital, c.stock,
+            w.status, w.town, w.skill, w.employer, town_depot, p.army, p.recipe, p.output_per_member,
+            p.equipment_per_member, p.target_agents, p.material_price, dep.equipment_price, P, months, ppa,
+            co.unskilled_productivity, co.working_capital_months, self.rule, s.allocation.transport_per_month * months,
+            tick, p.months_per_tick, co.growth_per_month / ppa, co.wage_per_month * ppa, self.n_towns)
 
     # ---- production --------------------------------------------------------------------------------
     def produce(self, P, months) -> float:
@@ -168,6 +153,8 @@ class NumbaEngine:
 
     def found(self, towns, skills, founders, loans, regions, tick) -> None:
         """Create the chosen cooperatives and enrol their founders."""
+        if len(towns) == 0:
+            return
         c, w = self.coops, self.workers
         rows = self.coops.add(len(towns))
         c.town[rows], c.industry[rows], c.region[rows] = towns, skills, regions
@@ -202,20 +189,14 @@ class NumbaEngine:
         c.region[(c.region == old) & town_mask[c.town]] = new
 
     # ---- collection --------------------------------------------------------------------------------
-    def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray]:
-        """(regional table float64[Rg, 7 + I], unemployed agents by town and skill int64[T, I])."""
+    def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(regional table float64[Rg, 7 + I], unemployed agents by town and skill int64[T, I], live co-ops and
+        their member agents by town int64[2, T])."""
         c, w = self.coops, self.workers
-        return collection.collect_regions(c.alive, c.region, c.industry, c.members, c.sales, c.capital, c.debt,
+        return collection.collect_regions(c.alive, c.region, c.town, c.industry, c.members, c.sales, c.capital, c.debt,
                                           w.status, w.town, w.skill, town_region, n_regions,
                                           len(self.p.industries), self.s.population.persons_per_agent, P,
                                           per_month)
-
-    def town_counts(self) -> np.ndarray:
-        """Live cooperatives and their member agents by town: int64[2, T]."""
-        c = self.coops
-        town = c.town[c.alive]
-        return np.stack([np.bincount(town, minlength=self.n_towns),
-                         np.bincount(town, weights=c.members[c.alive], minlength=self.n_towns).astype(np.int64)])
 
     def memory_bytes(self) -> int:
         return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes()

@@ -82,6 +82,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.staff_ceiling = spec.administration.max_staff  # organisers one HQ may have (lowered by politics)
         self._refresh_paths()
         self._depot_state: np.ndarray | None = None  # open depots when town_depot was last computed
+        self._layout_cache: dict[str, tuple] = {}
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
         self.waiting: np.ndarray | None = None  # unemployed agents by town and skill at the last collection
@@ -197,7 +198,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.fund += self.donations_per_month * months
         if self.spec.finance.index_linked_fund and tick > 0:
             self.fund *= self.p.P[tick] / self.p.P[tick - 1]
-        is_open = self.depot_open(tick)
+        is_open = self.is_open = self.depot_open(tick)
         fresh = np.flatnonzero(is_open & ~self.depot_stocked)
         if len(fresh):
             self.engine.open_depots(fresh, self.spec.depots.initial_stock_months)
@@ -232,7 +233,7 @@ class IndusModel(RegionsMixin, mesa.Model):
                          per_tick_chance(pop.seek_per_month, months))
 
     def _phase_allocation(self, tick: int) -> None:
-        self.vacancies = self.engine.allocate(self.depot_open(tick), self.town_depot, self.p.P[tick],
+        self.vacancies = self.engine.allocate(self.is_open, self.town_depot, self.p.P[tick],
                                               self.p.months[tick], tick)
 
     def _phase_production(self, tick: int) -> None:
@@ -259,11 +260,12 @@ class IndusModel(RegionsMixin, mesa.Model):
 
     def _phase_collection(self, tick: int) -> None:
         ids = np.flatnonzero(self.regions.alive)
-        table, self.waiting = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick],
-                                                  1.0 / self.p.months[tick])
+        table, self.waiting, by_town = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick],
+                                                           1.0 / self.p.months[tick])
         admin = np.stack([self.regions.staff[ids], self.regions.load[ids]], axis=1)
         self.records.append((tick, ids, table[ids], admin))
-        self.town_records.append(self.engine.town_counts())
+        self.town_records.append(by_town)
+        self.totals = table[ids].sum(axis=0)  # national sums of the tick, for the DataCollector
         self.datacollector.collect(self)
         if self.mesa_agents:
             sync_agents(self, tick)
@@ -291,9 +293,25 @@ class IndusModel(RegionsMixin, mesa.Model):
         return np.minimum(picks, len(self.p.industries) - 1).astype(np.int8)
 
     # ---- derived views --------------------------------------------------------------------------------
+    def layout(self) -> tuple:
+        """What the town-level views below depend on: the paths (a new array when the front moves), the
+        catchments, the regions' HQs and the towns' regions. They are recomputed only when this changes."""
+        return (id(self.dist), id(self.town_depot), self.regions.hq.tobytes(), self.regions.alive.tobytes(),
+                self.town_region.tobytes())
+
+    def _cached(self, name: str, compute) -> np.ndarray:
+        key = self.layout()
+        hit = self._layout_cache.get(name)
+        if hit is None or hit[0] != key:
+            hit = self._layout_cache[name] = (key, compute())
+        return hit[1]
+
     def attraction(self) -> np.ndarray:
         """Pull of each town on job-seekers beyond its vacancies: towns where a cooperative can be founded
         (open, in an active region, served by a depot) attract like a new cooperative's founders."""
+        return self._cached("attraction", self._attraction)
+
+    def _attraction(self) -> np.ndarray:
         active = self.town_region >= 0
         active[active] = self.regions.alive[self.town_region[active]]
         possible = active & (self.town_depot >= 0) & ~self.occupied
@@ -302,6 +320,9 @@ class IndusModel(RegionsMixin, mesa.Model):
     def founding_weight(self) -> np.ndarray:
         """How readily organisers found a co-op in each town: 1 / (1 + travel days from the town's regional
         HQ / founding_reach_days). 0 for towns without a region or cut off from their HQ."""
+        return self._cached("founding_weight", self._founding_weight)
+
+    def _founding_weight(self) -> np.ndarray:
         reach = self.spec.administration.founding_reach_days
         has = self.town_region >= 0
         days = np.full(self.network.n_towns, np.inf)
@@ -314,7 +335,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         from indusco_sim.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
 
         col = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}[column]
-        return float(self.records[-1][2][:, col].sum()) if self.records else 0.0
+        return float(self.totals[col]) if self.records else 0.0
 
     @property
     def cooperatives(self):

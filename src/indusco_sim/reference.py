@@ -110,14 +110,6 @@ class MesaEngine:
             worker.status = UNEMPLOYED
             self.n_workers += 1
 
-    def town_counts(self) -> np.ndarray:
-        """Live cooperatives and their member agents by town: int64[2, T]."""
-        out = [[0] * self.n_towns, [0] * self.n_towns]
-        for coop in self.coops:
-            out[0][coop.town_id] += 1
-            out[1][coop.town_id] += coop.n_members
-        return np.array(out, dtype=np.int64)
-
     def count_unemployed(self) -> np.ndarray:
         """Unemployed workers (at a town, not travelling) by town and skill: int64[T, S]."""
         return np.array(self._unemployed_table(), dtype=np.int64).reshape(self.n_towns, self.n_skills)
@@ -318,14 +310,18 @@ class MesaEngine:
                 c.region_id = int(new)
 
     # ---- collection --------------------------------------------------------------------------------
-    def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray]:
+    def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """As kernels/collection.collect_regions: float64[Rg, 7 + I] (cooperatives, members (persons),
         unemployed (persons waiting or travelling in the region's towns), output nominal and real (CN$ per
         month), capital and loans (CN$ nominal), cooperatives by industry; summed in id order) and the
-        unemployed agents by town and skill, int64[T, I]."""
+        unemployed agents by town and skill, int64[T, I], and live co-ops and their member agents by town,
+        int64[2, T]."""
         ppa, P, per_month = self.rules.ppa, float(P), float(per_month)
         out = [[0.0] * (N_BASE + self.n_skills) for _ in range(n_regions)]
+        by_town = [[0] * self.n_towns, [0] * self.n_towns]
         for c in self.coops:
+            by_town[0][c.town_id] += 1
+            by_town[1][c.town_id] += c.n_members
             r = c.region_id
             if r < 0:
                 continue
@@ -348,7 +344,8 @@ class MesaEngine:
                 if r >= 0:
                     out[r][UNEMP] += ppa
         return (np.array(out, dtype=np.float64).reshape(n_regions, N_BASE + self.n_skills),
-                np.array(waiting, dtype=np.int64).reshape(self.n_towns, self.n_skills))
+                np.array(waiting, dtype=np.int64).reshape(self.n_towns, self.n_skills),
+                np.array(by_town, dtype=np.int64).reshape(2, self.n_towns))
 
     def memory_bytes(self) -> int:
         """Approximate bytes held by the agents (objects, their attribute dicts and lists)."""

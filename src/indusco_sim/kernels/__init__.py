@@ -59,6 +59,11 @@ def warm_up() -> None:
     allocation.deliver(shipped, eq_shipped, depot_of, d_stock, d_equip, d_shipped, stock, equipment, capital,
                        np.ones(R), 1.0, f8(1.0))
     target = np.full(S, 2, i8)
+    allocation.allocate_phase(d_stock, d_equip, d_shipped, d_open, d_scale, np.ones(R), np.ones(R), 1.0, 1.0, alive,
+                              np.zeros(C, i4), industry, members, matched, members.copy(), np.zeros(C, i4), equipment,
+                              capital, stock, status, town, skill, employer, town_depot, np.zeros(S, b1), recipe,
+                              per_i, per_i, target, np.ones(R), 1.0, f8(1.0), f8(0.25), 1, 0.5, 1.0, 0, 10.0, 3, 0.25,
+                              1.0, 1.0, T)
     vac = labour.plan_vacancies(alive, members, members.copy(), np.zeros(C, i4), 3, 0.25, 1.0, target, industry,
                                 capital, f8(1.0), 1.0)
     labour.match_labour(status, town, skill, employer, np.zeros(C, i4), industry, members, matched, vac, T, S, True)
@@ -77,5 +82,5 @@ def warm_up() -> None:
     hq = np.zeros(G, i4)
     _, _, per_town = administration.supervision_load(alive, region, np.zeros(C, i4), hq, dist, G, 0.01, 0.001)
     administration.far_part(0, town_region, hq, per_town, dist, np.ones(T, b1))
-    collection.collect_regions(alive, region, industry, members, np.zeros(C), capital, np.zeros(C), status, town,
-                               skill, town_region, G, S, 1, f8(1.0), 4.0)
+    collection.collect_regions(alive, region, np.zeros(C, i4), industry, members, np.zeros(C), capital, np.zeros(C),
+                               status, town, skill, town_region, G, S, 1, f8(1.0), 4.0)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from indusco_sim.kernels import labour
+
 PROPORTIONAL, PRIORITY = 0, 1
 
 
@@ -152,3 +154,37 @@ def deliver(shipped, eq_shipped, depot_of, d_stock, d_equipment, d_shipped, c_st
         c_equipment[c] += e
         cost += e * equipment_price * P
         c_capital[c] -= cost
+
+
+@njit(cache=True)
+def allocate_phase(d_stock, d_equipment, d_shipped, d_open, d_scale, resupply, max_stock, equip_resupply, equip_max,
+                   c_alive, c_town, c_industry, c_members, c_matched, c_founders, c_founded, c_equipment, c_capital,
+                   c_stock, w_status, w_town, w_skill, w_employer, town_depot, army_industry, recipe,
+                   output_per_member, equipment_per_member, target_agents, material_price, equipment_price, P, months,
+                   persons_per_agent, unskilled_productivity, stock_months, rule, transport, tick, months_per_tick,
+                   growth_per_month, wage_reserve, n_towns):
+    """The allocation phase in one call (the kernels above, in order): resupply the depots, plan each
+    co-op's demand, ration and deliver, then let the labour exchange fill vacancies. Returns the vacancies
+    still open by town and industry, int64[T, I]. One call saves the Python cost of nine."""
+    resupply_depots(d_stock, d_equipment, d_open, d_scale, resupply, max_stock, equip_resupply, equip_max)
+    n = c_alive.shape[0]
+    depot_of = np.full(n, -1, dtype=np.int64)
+    army = np.zeros(n, dtype=np.bool_)
+    for c in range(n):
+        if c_alive[c]:
+            depot_of[c] = town_depot[c_town[c]]
+        army[c] = army_industry[c_industry[c]]
+    need, eq_need = plan_demand(c_alive, c_industry, c_members, c_matched, c_equipment, c_capital, c_stock, depot_of,
+                                recipe, output_per_member, equipment_per_member, material_price, equipment_price, P,
+                                months, persons_per_agent, unskilled_productivity, stock_months)
+    shipped, eq_shipped = ration(need, eq_need, depot_of, army, d_stock, d_equipment, rule, transport)
+    deliver(shipped, eq_shipped, depot_of, d_stock, d_equipment, d_shipped, c_stock, c_equipment, c_capital,
+            material_price, equipment_price, P)
+    n_skills = recipe.shape[0]
+    vac = labour.plan_vacancies(c_alive, c_members, c_founders, c_founded, tick, months_per_tick, growth_per_month,
+                                target_agents, c_industry, c_capital, P, wage_reserve)
+    labour.match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_members, c_matched, vac, n_towns,
+                        n_skills, unskilled_productivity > 0)
+    vac = labour.plan_vacancies(c_alive, c_members, c_founders, c_founded, tick, months_per_tick, growth_per_month,
+                                target_agents, c_industry, c_capital, P, wage_reserve)
+    return labour.vacancies_by_town(vac, c_town, c_industry, n_towns, n_skills)

@@ -13,18 +13,24 @@ N_BASE = 7
 
 
 @njit(cache=True)
-def collect_regions(alive, region, industry, members, sales, capital, debt, w_status, w_town, w_skill, town_region,
-                    n_regions, n_industries, persons_per_agent, P, per_month):
-    """(float64[Rg, 7 + I], int64[T, I]). The first: cooperatives, members (persons), unemployed (persons
-    waiting or travelling in the region's towns), output nominal and real (CN$ per month, real = 1937 CN$),
-    capital and loans outstanding (CN$ nominal), then cooperatives by industry, summed in id order.
+def collect_regions(alive, region, town, industry, members, sales, capital, debt, w_status, w_town, w_skill,
+                    town_region, n_regions, n_industries, persons_per_agent, P, per_month):
+    """(float64[Rg, 7 + I], int64[T, I], int64[2, T]). The first: cooperatives, members (persons), unemployed
+    (persons waiting or travelling in the region's towns), output nominal and real (CN$ per month, real = 1937
+    CN$), capital and loans outstanding (CN$ nominal), then cooperatives by industry, summed in id order.
     The second: unemployed worker agents (waiting, not travelling) by town and skill, which the next tick's
-    movement phase reads instead of counting again."""
+    movement phase reads instead of counting again. The third: live cooperatives and their member agents by
+    town."""
     out = np.zeros((n_regions, N_BASE + n_industries))
     waiting = np.zeros((town_region.shape[0], n_industries), dtype=np.int64)
+    by_town = np.zeros((2, town_region.shape[0]), dtype=np.int64)
     for c in range(alive.shape[0]):
+        if not alive[c]:
+            continue
+        by_town[0, town[c]] += 1
+        by_town[1, town[c]] += members[c]
         r = region[c]
-        if not alive[c] or r < 0:
+        if r < 0:
             continue
         out[r, COOPS] += 1
         out[r, MEMBERS] += members[c] * persons_per_agent
@@ -43,4 +49,4 @@ def collect_regions(alive, region, industry, members, sales, capital, debt, w_st
             r = town_region[t]
             if r >= 0:
                 out[r, UNEMP] += persons_per_agent
-    return out, waiting
+    return out, waiting, by_town
