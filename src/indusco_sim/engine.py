@@ -51,17 +51,8 @@ class NumbaEngine:
 
     def seed(self, coop_towns, industries, regions, sizes, loans, idle_towns, idle_skills) -> None:
         """Create working co-ops with their members, and idle job-seekers, before the first tick."""
-        c, w = self.coops, self.workers
-        rows = c.add(len(coop_towns))
-        c.town[rows], c.industry[rows], c.region[rows] = coop_towns, industries, regions
-        c.members[rows] = sizes
-        c.founders[rows] = sizes
-        c.matched[rows] = sizes
-        c.capital[rows] = loans
-        c.debt[rows] = loans
-        c.loan[rows] = loans
-        c.founded[rows] = 0
-        c.alive[rows] = True
+        w = self.workers
+        rows = self._add_coops(coop_towns, industries, regions, sizes, loans, 0)
         total = int(sizes.sum())
         members = w.add(total)
         w.town[members] = np.repeat(coop_towns, sizes)
@@ -72,6 +63,21 @@ class NumbaEngine:
         idle = w.add(len(idle_towns))
         w.town[idle], w.dest[idle], w.skill[idle] = idle_towns, idle_towns, idle_skills
         w.status[idle] = UNEMPLOYED
+
+    def _add_coops(self, towns, industries, regions, founders, loans, tick) -> slice:
+        """New live cooperatives: founders (agents, all of their own skill), capital and debt = loan (CN$)."""
+        c = self.coops
+        rows = c.add(len(towns))
+        c.town[rows], c.industry[rows], c.region[rows] = towns, industries, regions
+        c.members[rows] = founders
+        c.founders[rows] = founders
+        c.matched[rows] = founders
+        c.capital[rows] = loans
+        c.debt[rows] = loans
+        c.loan[rows] = loans
+        c.founded[rows] = tick
+        c.alive[rows] = True
+        return rows
 
     def count_unemployed(self) -> np.ndarray:
         w = self.workers
@@ -155,17 +161,8 @@ class NumbaEngine:
         """Create the chosen cooperatives and enrol their founders."""
         if len(towns) == 0:
             return
-        c, w = self.coops, self.workers
-        rows = self.coops.add(len(towns))
-        c.town[rows], c.industry[rows], c.region[rows] = towns, skills, regions
-        c.members[rows] = founders
-        c.founders[rows] = founders
-        c.matched[rows] = founders
-        c.capital[rows] = loans
-        c.debt[rows] = loans
-        c.loan[rows] = loans
-        c.founded[rows] = tick
-        c.alive[rows] = True
+        w = self.workers
+        rows = self._add_coops(towns, skills, regions, founders, loans, tick)
         n_skills = len(self.p.industries)
         new_coop = np.full(self.n_towns * n_skills, -1, dtype=np.int64)
         wanted = np.zeros(self.n_towns * n_skills, dtype=np.int64)
