@@ -3,7 +3,6 @@ against the schema and against the data (towns, industries, resources), and writ
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +150,3 @@ def _load_data_file(load, path: tuple, value: str | None, sources: SourceMap):
             err.message = f"{err.message.rstrip('.')} (named by {join_path(path)} in {named_by})"
         raise
 
-
-def parse_date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
