@@ -43,9 +43,6 @@ class MonthlySnapshots:
         self.towns: pd.DataFrame | None = None
         self.routes: pd.DataFrame | None = None
 
-    def __call__(self, model) -> None:
-        self.record(model)
-
     def record(self, model) -> None:
         """Overwrite this month's snapshot with the model's state now."""
         if self.towns is None:

@@ -263,9 +263,10 @@ class IndusModel(RegionsMixin, mesa.Model):
         table, self.waiting, by_town = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick],
                                                            1.0 / self.p.months[tick])
         admin = np.stack([self.regions.staff[ids], self.regions.load[ids]], axis=1)
-        self.records.append((tick, ids, table[ids], admin))
+        alive_rows = table[ids]
+        self.records.append((tick, ids, alive_rows, admin))
         self.town_records.append(by_town)
-        self.totals = table[ids].sum(axis=0)  # national sums of the tick, for the DataCollector
+        self.totals = alive_rows.sum(axis=0)  # national sums of the tick, for the DataCollector
         self.datacollector.collect(self)
         if self.mesa_agents:
             sync_agents(self, tick)

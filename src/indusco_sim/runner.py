@@ -95,11 +95,12 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
         outputs.write_table(ts, tmp, "timeseries", csv=True)
         outputs.write_table(coops, tmp, "cooperatives")
         outputs.write_table(town_ts, tmp, "towns_timeseries")
-        tables.towns(model).to_csv(tmp / "towns.csv", index=False)
+        towns = tables.towns(model)
+        towns.to_csv(tmp / "towns.csv", index=False)
         outputs.write_json(tmp / "summary.json", summary)
         (tmp / "scenario.resolved.yaml").write_text(resolved, encoding="utf-8")
         if plots_on:
-            plots.write_plots(ts, tables.towns(model), model.network.routes, comparison, tmp / "plots",
+            plots.write_plots(ts, towns, model.network.routes, comparison, tmp / "plots",
                               f"{model.spec.name}: {model.date}")
         if snapshots is not None:
             write_gif(snapshots, tmp / "plots" / "network_growth.gif", model.spec.name)
