@@ -117,7 +117,7 @@ def test_fail_or_flee_rules():
     refuge = np.array([-1, 0], np.int32)
     changed = lifecycle.fail_or_flee(alive, town, region, members, capital, died, fate, np.ones(4),
                                      np.array([0.9, 0.1, 0.9, 0.9]), blocked, refuge, np.zeros(2, np.int16), 0.0,
-                                     0.5, np.full(4, 50.0), 7, 3)
+                                     0.5, 10.0, 7, 3)  # insolvent below -10 CN$ a member: -90 for nine
     assert changed == 4
     assert alive.tolist() == [False, True, False, False]
     assert town[1] == 0  # fled to the refuge

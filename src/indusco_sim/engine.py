@@ -11,7 +11,7 @@ import numpy as np
 
 from indusco_sim.kernels import administration as adm
 from indusco_sim.kernels import allocation as alloc
-from indusco_sim.kernels import collection, lifecycle, movement, production
+from indusco_sim.kernels import collection, lifecycle, movement, production, war
 from indusco_sim.params import Params
 from indusco_sim.schema import Scenario
 from indusco_sim.state import ARRIVING, MEMBER, UNEMPLOYED, coop_table, depot_table, worker_table
@@ -105,10 +105,7 @@ class NumbaEngine:
     def bomb(self, keep: np.ndarray) -> None:
         """Multiply depot stocks and cooperative equipment and stocks in each town by keep[town]."""
         d, c = self.depots, self.coops
-        d.stock *= keep[d.town][:, None]
-        d.equipment *= keep[d.town]
-        c.equipment *= keep[c.town]
-        c.stock *= keep[c.town][:, None]
+        war.damage(keep, d.town, d.stock, d.equipment, c.town, c.stock, c.equipment)
 
     # ---- allocation --------------------------------------------------------------------------------
     def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
@@ -139,10 +136,10 @@ class NumbaEngine:
     def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:
         s, c = self.s, self.coops
         co = s.cooperatives
-        limit = co.insolvency_months * co.wage_per_month * s.population.persons_per_agent * P * c.members
+        per_member = co.insolvency_months * co.wage_per_month * s.population.persons_per_agent * P  # CN$
         changed = lifecycle.fail_or_flee(c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate, u_fail,
-                                         u_flee, blocked, refuge, town_region, p_fail, co.flee_success,
-                                         limit.astype(np.float64), self.p.min_agents, tick)
+                                         u_flee, blocked, refuge, town_region, p_fail, co.flee_success, per_member,
+                                         self.p.min_agents, tick)
         if changed:
             w = self.workers
             lifecycle.release_members(w.status, w.town, w.employer, c.alive, c.town)

@@ -82,6 +82,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.staff_ceiling = spec.administration.max_staff  # organisers one HQ may have (lowered by politics)
         self._refresh_paths()
         self._depot_state: np.ndarray | None = None  # open depots when town_depot was last computed
+        self._next_opening = NEVER  # the next tick at which a depot opens
         self._layout_cache: dict[str, tuple] = {}
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
@@ -187,23 +188,39 @@ class IndusModel(RegionsMixin, mesa.Model):
             self.regions.hq[self.region_names.index(name)] = hq
         self.move_fallen_hqs()
         if ev.raids:
-            keep = np.ones(self.network.n_towns)
-            for town, expected in ev.raids:
-                keep[town] *= (1.0 - self.spec.war.damage_per_raid) ** self.rng.poisson(expected)
-            if (keep < 1.0).any():
-                self.engine.bomb(keep)
+            self._raid(ev.raids)
         for policy in ev.policies:
             self.apply_policy(policy)
         months = self.p.months[tick]
         self.fund += self.donations_per_month * months
         if self.spec.finance.index_linked_fund and tick > 0:
             self.fund *= self.p.P[tick] / self.p.P[tick - 1]
+        if self._depot_state is None or ev.occupy or ev.liberate or ev.regions or tick >= self._next_opening:
+            self._update_depots(tick, front_moved=bool(ev.occupy or ev.liberate))
+
+    def _raid(self, raids: list[tuple[int, float]]) -> None:
+        """Each raid on a town destroys the share damage_per_raid of its depot and cooperative stocks and
+        equipment; the number of raids is Poisson with the scheduled mean (drawn in the schedule's order)."""
+        hits = self.rng.poisson([expected for _, expected in raids]).tolist()
+        damage = self.spec.war.damage_per_raid
+        if damage <= 0 or not any(hits):
+            return
+        keep = np.ones(self.network.n_towns)
+        for (town, _), k in zip(raids, hits, strict=True):
+            keep[town] *= (1.0 - damage) ** k
+        self.engine.bomb(keep)
+
+    def _update_depots(self, tick: int, front_moved: bool) -> None:
+        """Stock depots that have just opened and recompute which depot serves each town. Called only when
+        the open set can have changed: a depot's opening tick, the front moving, a region founded."""
         is_open = self.is_open = self.depot_open(tick)
+        later = self.depot_opens[self.depot_opens > tick]
+        self._next_opening = int(later.min()) if len(later) else NEVER
         fresh = np.flatnonzero(is_open & ~self.depot_stocked)
         if len(fresh):
             self.engine.open_depots(fresh, self.spec.depots.initial_stock_months)
             self.depot_stocked[fresh] = True
-        if self._depot_state is None or ev.occupy or ev.liberate or not np.array_equal(is_open, self._depot_state):
+        if self._depot_state is None or front_moved or not np.array_equal(is_open, self._depot_state):
             self.town_depot = serving_depots(self.dist, self.depot_town, is_open, self.occupied,
                                              self.spec.depots.catchment_days)
             self._depot_state = is_open
@@ -241,7 +258,8 @@ class IndusModel(RegionsMixin, mesa.Model):
 
     def _phase_lifecycle(self, tick: int) -> None:
         n = self.engine.n_alive()
-        u_fail, u_flee = self.rng.random(n), self.rng.random(n)
+        u = self.rng.random(2 * n)  # the same numbers as two draws of n: failure, then flight
+        u_fail, u_flee = u[:n], u[n:]
         co = self.spec.cooperatives
         self.engine.close_and_flee(u_fail, u_flee, self.occupied, self.refuge, self.town_region,
                                    per_tick_chance(co.failure_per_month, self.p.months[tick]), self.p.P[tick], tick)

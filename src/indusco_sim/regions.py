@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from indusco_sim.kernels.administration import update_organisers
+
 DEPOT_FIRST = 1 << 40  # ranks any depot town above every town without a depot
 
 
@@ -37,9 +39,9 @@ class RegionsMixin:
         """A region whose HQ town is occupied moves its HQ to its open town with the most cooperatives
         (depot towns first)."""
         reg = self.regions
-        fallen = [r for r in np.flatnonzero(reg.alive) if self.occupied[reg.hq[r]]]
-        if not fallen:
+        if not self.occupied[reg.hq[reg.alive]].any():
             return
+        fallen = [r for r in np.flatnonzero(reg.alive) if self.occupied[reg.hq[r]]]
         _, _, per_town = self.engine.supervision(reg.hq, self.dist, reg.n)
         for r in fallen:
             towns = np.flatnonzero((self.town_region == r) & ~self.occupied)
@@ -63,17 +65,11 @@ class RegionsMixin:
         """Grow staff, measure supervision load, turn spare capacity into founding slots, split regions."""
         a = self.spec.administration
         reg = self.regions
-        months = self.p.months[tick]
-        alive = reg.alive
-        grown = reg.staff[alive] + (a.staff_growth_per_month + a.staff_growth_share * reg.staff[alive]) * months
-        reg.staff[alive] = np.minimum(self.staff_ceiling, grown)
         load, _, per_town = self.engine.supervision(reg.hq, self.dist, reg.n)
         reg.load[:] = load
-        free = np.maximum(0.0, reg.staff - load) * alive
-        rate = free / a.founding_cost  # foundings per month
-        reg.slots[:] = np.minimum(reg.slots + rate * months, np.maximum(1.0, rate))
-        ratio = np.divide(load, reg.staff, out=np.full(reg.n, np.inf), where=reg.staff > 0)
-        reg.over[:] = np.where(alive & (ratio > a.split_threshold), reg.over + months, 0.0)
+        update_organisers(reg.alive, reg.staff, reg.load, reg.slots, reg.over, self.staff_ceiling,
+                          a.staff_growth_per_month, a.staff_growth_share, a.founding_cost, a.split_threshold,
+                          self.p.months[tick])
         for r in np.flatnonzero(reg.over >= max(a.split_months, 1e-9)):
             self.try_split(int(r), tick, per_town)
 

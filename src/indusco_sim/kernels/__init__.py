@@ -14,9 +14,10 @@ from indusco_sim.kernels import (
     movement,
     paths,
     production,
+    war,
 )
 
-MODULES = (paths, movement, allocation, labour, production, lifecycle, administration, collection)
+MODULES = (paths, movement, allocation, labour, production, lifecycle, administration, collection, war)
 
 
 def all_kernels() -> list:
@@ -72,7 +73,7 @@ def warm_up() -> None:
                        np.zeros(C), recipe, per_i, per_i, per_i, np.ones(R), f8(1.0), f8(0.25), 1, 0.5, 1.0, 0.3)
     region, town_region = np.zeros(C, i2), np.zeros(T, i2)
     lifecycle.fail_or_flee(alive, np.zeros(C, i4), region, members, capital, np.full(C, -1, i4), np.zeros(C, i1),
-                           np.ones(C), np.ones(C), blocked, refuge, town_region, 0.0, 0.5, np.ones(C), 1, 0)
+                           np.ones(C), np.ones(C), blocked, refuge, town_region, 0.0, 0.5, f8(1.0), 1, 0)
     lifecycle.release_members(status, town, employer, alive, np.zeros(C, i4))
     towns, skills, sizes = lifecycle.founding_candidates(unemployed, town_region, np.ones(G, b1), town_depot, d_stock,
                                                          recipe, blocked, 1)
@@ -82,5 +83,8 @@ def warm_up() -> None:
     hq = np.zeros(G, i4)
     _, _, per_town = administration.supervision_load(alive, region, np.zeros(C, i4), hq, dist, G, 0.01, 0.001)
     administration.far_part(0, town_region, hq, per_town, dist, np.ones(T, b1))
+    administration.update_organisers(np.ones(G, b1), np.ones(G), np.ones(G), np.zeros(G), np.zeros(G), 5.0, 0.1, 0.01,
+                                     1.0, 2.0, f8(0.25))
+    war.damage(np.ones(T), d_town, d_stock, d_equip, np.zeros(C, i4), stock, equipment)
     collection.collect_regions(alive, region, np.zeros(C, i4), industry, members, np.zeros(C), capital, np.zeros(C),
                                status, town, skill, town_region, G, S, 1, f8(1.0), 4.0)

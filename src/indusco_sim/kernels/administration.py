@@ -64,3 +64,19 @@ def far_part(r, town_region, hq, per_town, dist, is_depot_town):
         if mask[t] and is_depot_town[t] and (best < 0 or per_town[t] > per_town[best]):
             best = t
     return mask, best, coops
+
+
+@njit(cache=True)
+def update_organisers(alive, staff, load, slots, over, ceiling, growth_per_month, growth_share, founding_cost,
+                      split_threshold, months):
+    """One tick of every live region's organisers, in place: staff (organisers) grow by growth_per_month +
+    growth_share * staff a month up to `ceiling`; organiser time left after the supervision `load` (organiser-
+    months per month) becomes founding slots, at most a month of them (and at least one) banked; `over`
+    counts the months the load per organiser has stayed above split_threshold."""
+    for r in range(alive.shape[0]):
+        if alive[r]:
+            staff[r] = min(ceiling, staff[r] + (growth_per_month + growth_share * staff[r]) * months)
+        rate = max(0.0, staff[r] - load[r]) * alive[r] / founding_cost  # foundings per month
+        slots[r] = min(slots[r] + rate * months, max(1.0, rate))
+        ratio = load[r] / staff[r] if staff[r] > 0 else np.inf
+        over[r] = over[r] + months if alive[r] and ratio > split_threshold else 0.0

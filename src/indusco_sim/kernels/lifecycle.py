@@ -13,11 +13,11 @@ FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 1, 2, 3
 
 @njit(cache=True)
 def fail_or_flee(alive, town, region, members, capital, died, fate, u_fail, u_flee, blocked, refuge,
-                 town_region, p_fail, flee_success, insolvency_limit, min_agents, tick):
+                 town_region, p_fail, flee_success, limit_per_member, min_agents, tick):
     """Close or move cooperatives; visit live ones in id order, one pair of uniforms each.
 
     In an occupied town: u_flee < flee_success -> moves to refuge[town] (a mobile unit), else lost.
-    Elsewhere: closes when capital < -insolvency_limit[c] (CN$) or members < min_agents (insolvent),
+    Elsewhere: closes when capital < -limit_per_member * members (CN$) or members < min_agents (insolvent),
     or when u_fail < p_fail (dissolved). Returns the number of cooperatives closed or moved.
     """
     k = 0
@@ -38,7 +38,7 @@ def fail_or_flee(alive, town, region, members, capital, died, fate, u_fail, u_fl
                 alive[c] = False
                 died[c] = tick
                 fate[c] = FATE_LOST
-        elif capital[c] < -insolvency_limit[c] or members[c] < min_agents:
+        elif capital[c] < -(limit_per_member * members[c]) or members[c] < min_agents:
             alive[c] = False
             died[c] = tick
             fate[c] = FATE_INSOLVENT
