@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indusco_sim.kernels.movement import choose_goals, count_unemployed, move_workers
+from indusco_sim.kernels.movement import choose_goals, count_unemployed, move_workers, towns_within
 from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
 from indusco_sim.kernels.random import uniform
 from indusco_sim.reference_rules import uniform as python_uniform
@@ -57,19 +57,22 @@ def test_goal_prefers_vacancies_discounted_by_distance():
     dist, _ = line_paths()
     unemployed = np.zeros((3, 1), np.int64)
     vacancies = np.array([[0], [0], [10]], np.int64)
-    goals = choose_goals(unemployed, vacancies, np.zeros(3), dist, np.zeros(3, np.bool_), 0.5, 5.0, 10.0)
+    goals = choose_goals(unemployed, vacancies, np.zeros(3), dist, np.zeros(3, np.bool_), 0.5, 5.0,
+                         *towns_within(dist, 10.0))
     # from town 0: town 2 pulls 10 / (1 + 5/5) = 5 > 0
     assert goals[:, 0].tolist() == [2, 2, 2]
     # crowding: 30 idle workers of that skill at town 2 make it pull 10 / 16 = 0.625; town 1 attracts 0.5
     unemployed[2, 0] = 30
     goals = choose_goals(unemployed, vacancies, np.array([0.0, 0.5, 0.0]), dist, np.zeros(3, np.bool_), 0.5, 5.0,
-                         10.0)
+                         *towns_within(dist, 10.0))
     assert goals[0, 0] == 1  # 0.5 / (1 + 2/5) = 0.357 beats 0.625 / (1 + 5/5) = 0.3125
     assert goals[2, 0] == 2  # its own 0.625 beats 0.5 / (1 + 3/5) = 0.3125
     # town 2 lies 5 days from town 0: beyond a 4-day search radius nobody at town 0 knows of it
     goals = choose_goals(np.zeros((3, 1), np.int64), vacancies, np.zeros(3), dist, np.zeros(3, np.bool_), 0.5, 5.0,
-                         4.0)
+                         *towns_within(dist, 4.0))
     assert goals[0, 0] == 0 and goals[1, 0] == 2
+    start, near = towns_within(dist, 4.0)
+    assert [near[start[u]:start[u + 1]].tolist() for u in range(3)] == [[1], [0, 2], [1]]
 
 
 def test_move_workers_walks_legs_with_a_day_budget():

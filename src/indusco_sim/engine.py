@@ -33,6 +33,7 @@ class NumbaEngine:
         self.depots.opens[rows] = depot_opens
         self.depots.scale[rows] = depot_scale
         self.rule = alloc.PRIORITY if scenario.allocation.rule == "priority" else alloc.PROPORTIONAL
+        self._near: tuple = (None,)  # (travel times, towns_within of them)
 
     # ---- counts the model needs to size its random draws -------------------------------------------
     def n_unemployed(self) -> int:
@@ -85,8 +86,10 @@ class NumbaEngine:
 
     def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
         pop = self.s.population
+        if self._near[0] is not dist:  # the towns each town knows of, again only when the front has moved
+            self._near = (dist, *movement.towns_within(dist, pop.search_radius_days))
         return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, pop.crowding,
-                                     pop.distance_scale_days, pop.search_radius_days)
+                                     pop.distance_scale_days, self._near[1], self._near[2])
 
     def move(self, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> None:
         """Movement of every worker (key: this tick's draw; each worker's uniform is uniform(key, its id))."""

@@ -45,7 +45,8 @@ def warm_up() -> None:
     wait, skill, employer = np.zeros(W, i2), np.zeros(W, i1), np.array([-1, -1, 0], i4)
     unemployed = movement.count_unemployed(status, town, skill, T, S)
     vac_ts = np.zeros((T, S), i8)
-    goals = movement.choose_goals(unemployed, vac_ts, np.ones(T), dist, blocked, 0.5, 5.0, 10.0)
+    goals = movement.choose_goals(unemployed, vac_ts, np.ones(T), dist, blocked, 0.5, 5.0,
+                                  *movement.towns_within(dist, 10.0))
     hop_days = np.ones((T, T), i2)
     movement.move_workers(status, town, dest, wait, skill, np.uint64(12345), goals, refuge, hop, hop_days, blocked, 7,
                           0.1, 0.1)

@@ -55,6 +55,8 @@ def plan_demand(alive, industry, members, matched, equipment, capital, stock, de
         horizon = max(months, stock_months)
         cost = 0.0
         for r in range(n_res):
+            if recipe[i, r] == 0:  # not an input of this industry (stocks are never negative): no need
+                continue
             want = recipe[i, r] * capacity * horizon - stock[c, r]
             if want > 0:
                 need[c, r] = want
@@ -95,7 +97,8 @@ def ration(need, eq_need, depot_of, army, d_stock, d_equipment, rule, transport)
             continue
         cls = 0 if (rule == PRIORITY and army[c]) else 1
         for r in range(n_res):
-            demand[d, cls, r] += need[c, r]
+            if need[c, r] > 0:  # most co-ops need one or two of the resources; skipping zeros changes no sum
+                demand[d, cls, r] += need[c, r]
         eq_demand[d] += eq_need[c]
     share = np.zeros((n_dep, 2, n_res))
     for d in range(n_dep):
@@ -115,8 +118,9 @@ def ration(need, eq_need, depot_of, army, d_stock, d_equipment, rule, transport)
             continue
         cls = 0 if (rule == PRIORITY and army[c]) else 1
         for r in range(n_res):
-            shipped[c, r] = need[c, r] * share[d, cls, r]
-            mass[d] += shipped[c, r]
+            if need[c, r] > 0:
+                shipped[c, r] = need[c, r] * share[d, cls, r]
+                mass[d] += shipped[c, r]
         if eq_demand[d] > 0:
             eq_shipped[c] = eq_need[c] * min(1.0, d_equipment[d] / eq_demand[d])
     for c in range(n):
@@ -144,6 +148,8 @@ def deliver(shipped, eq_shipped, depot_of, d_stock, d_equipment, d_shipped, c_st
             continue
         cost = 0.0
         for r in range(n_res):
+            if shipped[c, r] <= 0:  # nothing shipped moves nothing (skipping it changes no sum)
+                continue
             q = min(shipped[c, r], d_stock[d, r])
             d_stock[d, r] -= q
             c_stock[c, r] += q

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from indusco_sim.kernels.counts import count_at_most
+
 ARRIVING, UNEMPLOYED = 0, 1
 
 # columns of the float table returned by collect_regions
@@ -40,9 +42,13 @@ def collect_regions(alive, region, town, industry, members, sales, capital, debt
         out[r, N_BASE + industry[c]] += 1
     for r in range(n_regions):
         out[r, OUT_REAL] = out[r, OUT_NOMINAL] / P
+    left = count_at_most(w_status, UNEMPLOYED)  # job-seekers: arriving or unemployed
     for w in range(w_status.shape[0]):
+        if left == 0:
+            break
         s = w_status[w]
         if s in (UNEMPLOYED, ARRIVING):
+            left -= 1
             t = w_town[w]
             if s == UNEMPLOYED:
                 waiting[t, w_skill[w]] += 1

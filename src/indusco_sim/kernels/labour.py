@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from indusco_sim.kernels.counts import count_equal
+
 UNEMPLOYED, MEMBER = 1, 2
 
 
@@ -70,6 +72,7 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
     if total == 0:
         return 0
     hires = 0
+    seekers = count_equal(w_status, UNEMPLOYED)  # a pass stops once it has seen them all
     for skilled_pass in (True, False):
         if not skilled_pass and not allow_unskilled:
             break
@@ -81,11 +84,13 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
             n_keys = n_towns
         start, items = _coop_buckets(open_left, keys, n_keys)
         head = start[:-1].copy()  # first cooperative in each bucket that may still have a vacancy
+        unseen = seekers - hires
         for w in range(w_status.shape[0]):
-            if total == 0:
+            if total == 0 or unseen == 0:
                 break
             if w_status[w] != UNEMPLOYED:
                 continue
+            unseen -= 1
             key = w_town[w] * n_skills + w_skill[w] if skilled_pass else w_town[w]
             while head[key] < start[key + 1] and open_left[items[head[key]]] == 0:
                 head[key] += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from indusco_sim.kernels.counts import count_equal
 from indusco_sim.kernels.random import uniform
 
 ARRIVING, UNEMPLOYED, MEMBER, LEFT = 0, 1, 2, 3
@@ -18,37 +19,67 @@ ARRIVING, UNEMPLOYED, MEMBER, LEFT = 0, 1, 2, 3
 def count_unemployed(status, town, skill, n_towns, n_skills):
     """Unemployed workers (at a town, not travelling) by town and skill: int64[T, S]."""
     out = np.zeros((n_towns, n_skills), dtype=np.int64)
-    for w in range(status.shape[0]):
+    left = count_equal(status, UNEMPLOYED)
+    w = 0
+    while left > 0:
         if status[w] == UNEMPLOYED:
             out[town[w], skill[w]] += 1
+            left -= 1
+        w += 1
     return out
 
 
 @njit(cache=True)
-def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding, scale_days, radius_days):
+def towns_within(dist, radius_days):
+    """The towns within radius_days of each town (itself excluded), ascending: CSR (start int64[T + 1],
+    towns int64[K]). Depends only on the travel times, so it is computed again only when the front moves."""
+    n = dist.shape[0]
+    start = np.zeros(n + 1, dtype=np.int64)
+    for u in range(n):
+        start[u + 1] = start[u]
+        for v in range(n):
+            if v != u and dist[u, v] <= radius_days:
+                start[u + 1] += 1
+    towns = np.empty(start[n], dtype=np.int64)
+    k = 0
+    for u in range(n):
+        for v in range(n):
+            if v != u and dist[u, v] <= radius_days:
+                towns[k] = v
+                k += 1
+    return start, towns
+
+
+@njit(cache=True)
+def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding, scale_days, near_start, near):
     """Best town to look for work from each town, for each skill: int32[T, S].
 
     The pull of town v for skill s is (vacancies[v, s] + attraction[v]) / (1 + crowding * unemployed[v, s]),
-    discounted by 1 / (1 + dist / scale_days); only towns within radius_days are known. Ties keep the lower
-    town id; the current town wins ties.
+    discounted by 1 / (1 + dist / scale_days); only the towns within the search radius are known
+    (near_start, near: towns_within(dist, radius_days)). Ties keep the lower town id; the current town wins
+    ties. Only known towns are visited, which is what makes this cheap on a sparse network.
     """
     n, s_count = unemployed.shape
+    pull = np.empty((n, s_count))
+    for v in range(n):
+        for s in range(s_count):
+            pull[v, s] = (vacancies[v, s] + attraction[v]) / (1.0 + crowding * unemployed[v, s])
     goals = np.empty((n, s_count), dtype=np.int32)
+    best_score = np.empty(s_count)
     for u in range(n):
         for s in range(s_count):
-            best = u
-            best_score = -1.0
-            if not blocked[u]:
-                best_score = (vacancies[u, s] + attraction[u]) / (1.0 + crowding * unemployed[u, s])
-            for v in range(n):
-                if v == u or blocked[v] or dist[u, v] > radius_days:
-                    continue
-                pull = (vacancies[v, s] + attraction[v]) / (1.0 + crowding * unemployed[v, s])
-                score = pull / (1.0 + dist[u, v] / scale_days)
-                if score > best_score:
-                    best_score = score
-                    best = v
-            goals[u, s] = best
+            goals[u, s] = u
+            best_score[s] = -1.0 if blocked[u] else pull[u, s]
+        for k in range(near_start[u], near_start[u + 1]):
+            v = near[k]
+            if blocked[v]:
+                continue
+            discount = 1.0 + dist[u, v] / scale_days
+            for s in range(s_count):
+                score = pull[v, s] / discount
+                if score > best_score[s]:
+                    best_score[s] = score
+                    goals[u, s] = v
     return goals
 
 

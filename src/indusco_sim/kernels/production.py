@@ -39,7 +39,8 @@ def produce(alive, industry, members, matched, equipment, stock, capital, debt, 
                 unit_cost += need * material_price[r]
         q = max(q, 0.0)
         for r in range(stock.shape[1]):
-            stock[c, r] = max(0.0, stock[c, r] - q * recipe[i, r])
+            if recipe[i, r] > 0:  # only inputs are used up
+                stock[c, r] = max(0.0, stock[c, r] - q * recipe[i, r])
         revenue = q * price[i] * P
         wages = members[c] * persons_per_agent * wage_per_month * months * P
         capital[c] += revenue - wages
