@@ -127,9 +127,11 @@ def test_no_worker_is_lost_or_duplicated(pop):
     np.testing.assert_array_equal(
         np.bincount(employer[hired], weights=skill[hired] == c_ind[employer[hired]], minlength=len(c_town)), matched)
     # closing every cooperative sends all its members back to the pool, none lost
-    lifecycle.release_members(status, town, employer, np.zeros(len(c_town), np.bool_), c_town)
+    waiting = lifecycle.release_members(status, town, skill, employer, np.zeros(len(c_town), np.bool_), c_town, 3,
+                                        int(skill.max(initial=0)) + 1)
     assert int((status == MEMBER).sum()) == 0 and (employer == -1).all()
     assert int((status == UNEMPLOYED).sum()) == unemployed_before
+    np.testing.assert_array_equal(waiting, movement.count_unemployed(status, town, skill, 3, waiting.shape[1]))
 
 
 @settings(max_examples=4, deadline=None)

@@ -34,6 +34,7 @@ class NumbaEngine:
         self.depots.scale[rows] = depot_scale
         self.rule = alloc.PRIORITY if scenario.allocation.rule == "priority" else alloc.PROPORTIONAL
         self._near: tuple = (None,)  # (travel times, towns_within of them)
+        self._unemployed_after_close: np.ndarray | None = None  # counted by close_and_flee for the foundings
 
     # ---- counts the model needs to size its random draws -------------------------------------------
     def n_unemployed(self) -> int:
@@ -69,15 +70,11 @@ class NumbaEngine:
         """New live cooperatives: founders (agents, all of their own skill), capital and debt = loan (CN$)."""
         c = self.coops
         rows = c.add(len(towns))
-        c.town[rows], c.industry[rows], c.region[rows] = towns, industries, regions
-        c.members[rows] = founders
-        c.founders[rows] = founders
-        c.matched[rows] = founders
-        c.capital[rows] = loans
-        c.debt[rows] = loans
-        c.loan[rows] = loans
-        c.founded[rows] = tick
-        c.alive[rows] = True
+        i8 = np.int64  # one dtype for every caller, so the kernel is compiled once (in warm_up)
+        lifecycle.open_coops(rows.start, towns.astype(i8), industries.astype(i8), regions.astype(np.int16),
+                             founders.astype(i8), loans.astype(np.float64), tick, c.town, c.industry,
+                             c.region, c.members, c.founders, c.matched, c.capital, c.debt, c.loan, c.founded,
+                             c.alive)
         return rows
 
     def count_unemployed(self) -> np.ndarray:
@@ -143,14 +140,18 @@ class NumbaEngine:
         changed = lifecycle.fail_or_flee(c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate, u_fail,
                                          u_flee, blocked, refuge, town_region, p_fail, co.flee_success, per_member,
                                          self.p.min_agents, tick)
-        if changed:
+        if changed:  # the same pass counts the unemployed, which founding_candidates needs next
             w = self.workers
-            lifecycle.release_members(w.status, w.town, w.employer, c.alive, c.town)
+            self._unemployed_after_close = lifecycle.release_members(w.status, w.town, w.skill, w.employer, c.alive,
+                                                                     c.town, self.n_towns, len(self.p.industries))
         return changed
 
     def founding_candidates(self, town_region, region_alive, town_depot, blocked):
-        return lifecycle.founding_candidates(self.count_unemployed(), town_region, region_alive, town_depot,
-                                             self.depots.stock, self.p.recipe, blocked, self.p.min_agents)
+        unemployed, self._unemployed_after_close = self._unemployed_after_close, None
+        if unemployed is None:  # no cooperative closed or moved: count now
+            unemployed = self.count_unemployed()
+        return lifecycle.founding_candidates(unemployed, town_region, region_alive, town_depot, self.depots.stock,
+                                             self.p.recipe, blocked, self.p.min_agents)
 
     def choose_foundings(self, towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
                          loan_per_agent):
@@ -163,13 +164,8 @@ class NumbaEngine:
             return
         w = self.workers
         rows = self._add_coops(towns, skills, regions, founders, loans, tick)
-        n_skills = len(self.p.industries)
-        new_coop = np.full(self.n_towns * n_skills, -1, dtype=np.int64)
-        wanted = np.zeros(self.n_towns * n_skills, dtype=np.int64)
-        keys = towns.astype(np.int64) * n_skills + skills
-        new_coop[keys] = np.arange(rows.start, rows.stop)
-        wanted[keys] = founders
-        lifecycle.enrol_founders(w.status, w.town, w.skill, w.employer, new_coop, wanted, n_skills)
+        lifecycle.enrol_founders(w.status, w.town, w.skill, w.employer, rows.start, towns, skills, founders,
+                                 self.n_towns, len(self.p.industries))
 
     # ---- administration ----------------------------------------------------------------------------
     def supervision(self, hq, dist, n_regions):

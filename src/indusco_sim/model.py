@@ -28,6 +28,7 @@ from indusco_sim.data import scenarios_dir
 from indusco_sim.engine import NumbaEngine
 from indusco_sim.events import build_schedule
 from indusco_sim.geography import build_network
+from indusco_sim.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
 from indusco_sim.kernels.paths import serving_depots
 from indusco_sim.params import compile_params, per_tick_chance
 from indusco_sim.regions import RegionsMixin
@@ -38,6 +39,8 @@ from indusco_sim.state import region_table
 PHASES = ("events", "arrivals", "movement", "allocation", "production", "lifecycle", "administration",
           "collection")
 NEVER = np.iinfo(np.int32).max
+# national totals the model keeps for the DataCollector: name -> column of the collected table
+NATIONAL = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}
 BACKENDS = ("numba", "mesa")
 
 
@@ -96,12 +99,14 @@ class IndusModel(RegionsMixin, mesa.Model):
         self._depot_agents: list = []
         self._coop_agents: dict = {}
         self._coop_rows_synced = 0
+        # national figures of the last tick, set by the collection phase and read by the DataCollector
+        self.date_label = str(spec.time.start)
+        self.n_regions = 0
+        for name in NATIONAL:
+            setattr(self, f"national_{name}", 0.0)
         self.datacollector = mesa.DataCollector(model_reporters={
-            "date": lambda m: str(m.date), "cooperatives": lambda m: m.national("cooperatives"),
-            "members": lambda m: m.national("members"), "unemployed": lambda m: m.national("unemployed"),
-            "regions": lambda m: len(m.records[-1][1]) if m.records else 0,
-            "output_real": lambda m: m.national("output_real"),
-        })
+            "date": "date_label", "cooperatives": "national_cooperatives", "members": "national_members",
+            "unemployed": "national_unemployed", "regions": "n_regions", "output_real": "national_output_real"})
         self.setup_seconds = time.perf_counter() - t0
 
     def _make_engine(self, backend: str):
@@ -201,13 +206,15 @@ class IndusModel(RegionsMixin, mesa.Model):
     def _raid(self, raids: list[tuple[int, float]]) -> None:
         """Each raid on a town destroys the share damage_per_raid of its depot and cooperative stocks and
         equipment; the number of raids is Poisson with the scheduled mean (drawn in the schedule's order)."""
-        hits = self.rng.poisson([expected for _, expected in raids]).tolist()
+        poisson = self.rng.poisson  # one scalar draw per raid: faster than one call with an array of means
+        hits = [poisson(expected) for _, expected in raids]
         damage = self.spec.war.damage_per_raid
         if damage <= 0 or not any(hits):
             return
         keep = np.ones(self.network.n_towns)
         for (town, _), k in zip(raids, hits, strict=True):
-            keep[town] *= (1.0 - damage) ** k
+            if k:
+                keep[town] *= (1.0 - damage) ** k
         self.engine.bomb(keep)
 
     def _update_depots(self, tick: int, front_moved: bool) -> None:
@@ -277,14 +284,19 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.administer(tick)
 
     def _phase_collection(self, tick: int) -> None:
-        ids = np.flatnonzero(self.regions.alive)
-        table, self.waiting, by_town = self.engine.collect(self.town_region, self.regions.n, self.p.P[tick],
+        reg = self.regions
+        ids = reg.alive.nonzero()[0]
+        table, self.waiting, by_town = self.engine.collect(self.town_region, reg.n, self.p.P[tick],
                                                            1.0 / self.p.months[tick])
-        admin = np.stack([self.regions.staff[ids], self.regions.load[ids]], axis=1)
-        alive_rows = table[ids]
-        self.records.append((tick, ids, alive_rows, admin))
+        rows = table[ids]
+        admin = np.empty((len(ids), 2))
+        admin[:, 0], admin[:, 1] = reg.staff[ids], reg.load[ids]
+        self.records.append((tick, ids, rows, admin))
         self.town_records.append(by_town)
-        self.totals = alive_rows.sum(axis=0)  # national sums of the tick, for the DataCollector
+        sums = np.add.reduce(rows, axis=0).tolist()
+        for name, column in NATIONAL.items():
+            setattr(self, f"national_{name}", sums[column])
+        self.date_label, self.n_regions = str(self.p.calendar.date_of(tick)), len(ids)
         self.datacollector.collect(self)
         if self.mesa_agents:
             sync_agents(self, tick)
@@ -350,11 +362,8 @@ class IndusModel(RegionsMixin, mesa.Model):
         return np.where(np.isfinite(days), 1.0 / (1.0 + days / reach), 0.0)
 
     def national(self, column: str) -> float:
-        """National total of a collected column at the last tick."""
-        from indusco_sim.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
-
-        col = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}[column]
-        return float(self.totals[col]) if self.records else 0.0
+        """National total of a collected column at the last tick: one of NATIONAL."""
+        return getattr(self, f"national_{column}")
 
     @property
     def cooperatives(self):

@@ -75,12 +75,15 @@ def warm_up() -> None:
     region, town_region = np.zeros(C, i2), np.zeros(T, i2)
     lifecycle.fail_or_flee(alive, np.zeros(C, i4), region, members, capital, np.full(C, -1, i4), np.zeros(C, i1),
                            np.ones(C), np.ones(C), blocked, refuge, town_region, 0.0, 0.5, f8(1.0), 1, 0)
-    lifecycle.release_members(status, town, employer, alive, np.zeros(C, i4))
+    lifecycle.release_members(status, town, skill, employer, alive, np.zeros(C, i4), T, S)
     towns, skills, sizes = lifecycle.founding_candidates(unemployed, town_region, np.ones(G, b1), town_depot, d_stock,
                                                          recipe, blocked, 1)
     lifecycle.choose_foundings(towns, skills, sizes, np.zeros(len(towns)), town_region, np.ones(T), np.zeros(G), 0.0,
                                target, 1.0)
-    lifecycle.enrol_founders(status, town, skill, employer, np.full(T * S, -1, i8), np.zeros(T * S, i8), S)
+    lifecycle.enrol_founders(status, town, skill, employer, 0, np.zeros(1, i8), np.zeros(1, i8), np.ones(1, i8), T, S)
+    lifecycle.open_coops(0, np.zeros(1, i8), np.zeros(1, i8), np.zeros(1, i2), np.ones(1, i8), np.ones(1), 0,
+                         np.zeros(C, i4), industry, region, members, members.copy(), matched, capital, np.ones(C),
+                         np.ones(C), np.zeros(C, i4), alive)
     hq = np.zeros(G, i4)
     _, _, per_town = administration.supervision_load(alive, region, np.zeros(C, i4), hq, dist, G, 0.01, 0.001)
     administration.far_part(0, town_region, hq, per_town, dist, np.ones(T, b1))

@@ -52,17 +52,23 @@ def fail_or_flee(alive, town, region, members, capital, died, fate, u_fail, u_fl
 
 
 @njit(cache=True)
-def release_members(w_status, w_town, w_employer, c_alive, c_town):
-    """Members of closed cooperatives become unemployed where they are; members of moved ones follow."""
+def release_members(w_status, w_town, w_skill, w_employer, c_alive, c_town, n_towns, n_skills):
+    """Members of closed cooperatives become unemployed where they are; members of moved ones follow.
+    Returns the unemployed workers by town and skill afterwards, int64[T, S] (counted in the same pass)."""
+    out = np.zeros((n_towns, n_skills), dtype=np.int64)
     for w in range(w_status.shape[0]):
-        if w_status[w] != MEMBER:
-            continue
-        c = w_employer[w]
-        if not c_alive[c]:
-            w_status[w] = UNEMPLOYED
-            w_employer[w] = -1
-        else:
-            w_town[w] = c_town[c]
+        st = w_status[w]
+        if st == MEMBER:
+            c = w_employer[w]
+            if not c_alive[c]:
+                w_status[w] = UNEMPLOYED
+                w_employer[w] = -1
+                out[w_town[w], w_skill[w]] += 1
+            else:
+                w_town[w] = c_town[c]
+        elif st == UNEMPLOYED:
+            out[w_town[w], w_skill[w]] += 1
+    return out
 
 
 @njit(cache=True)
@@ -133,10 +139,29 @@ def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, f
 
 
 @njit(cache=True)
-def enrol_founders(w_status, w_town, w_skill, w_employer, new_coop, wanted, n_skills):
-    """Founders join their new cooperative: the longest-registered unemployed (lowest id) of the skill in the
-    town. new_coop[t * S + s] is the cooperative id (or -1), wanted[t * S + s] how many join."""
-    left = wanted.copy()
+def open_coops(first, towns, industries, regions, founders, loans, tick, c_town, c_industry, c_region, c_members,
+               c_founders, c_matched, c_capital, c_debt, c_loan, c_founded, c_alive):
+    """Rows first, first + 1, ... become live cooperatives: founders (agents, all of their own skill), and
+    capital = debt = loan (CN$ nominal) lent at founding `tick`."""
+    for k in range(towns.shape[0]):
+        c = first + k
+        c_town[c], c_industry[c], c_region[c] = towns[k], industries[k], regions[k]
+        c_members[c] = c_founders[c] = c_matched[c] = founders[k]
+        c_capital[c] = c_debt[c] = c_loan[c] = loans[k]
+        c_founded[c] = tick
+        c_alive[c] = True
+
+
+@njit(cache=True)
+def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, founders, n_towns, n_skills):
+    """Founders join their new cooperative (row first + k for candidate k): the longest-registered
+    unemployed (lowest id) of its skill in its town. At most one new cooperative per town and skill."""
+    new_coop = np.full(n_towns * n_skills, -1, dtype=np.int64)
+    left = np.zeros(n_towns * n_skills, dtype=np.int64)
+    for k in range(towns.shape[0]):
+        key = towns[k] * n_skills + skills[k]
+        new_coop[key] = first + k
+        left[key] = founders[k]
     total = left.sum()
     for w in range(w_status.shape[0]):
         if total == 0:
