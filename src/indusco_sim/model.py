@@ -69,12 +69,19 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.town_names = self.network.names
         self.p = compile_params(spec)
         self.schedule_by_tick = build_schedule(spec, self.p.calendar, self.network.index)
+        pop, months = spec.population, self.p.months
+        # per-tick chances and date labels, worked out once (months differ between ticks of a monthly calendar)
+        self.p_leave = [per_tick_chance(pop.leave_per_month, m) for m in months]
+        self.p_seek = [per_tick_chance(pop.seek_per_month, m) for m in months]
+        self.p_fail = [per_tick_chance(spec.cooperatives.failure_per_month, m) for m in months]
+        self.date_labels = [str(self.p.calendar.date_of(k)) for k in range(self.p.n_ticks)]
         n_towns = self.network.n_towns
         self.occupied = np.zeros(n_towns, dtype=np.bool_)
         self.town_region = np.full(n_towns, -1, dtype=np.int16)
         self.regions = region_table()
         self.region_names: list[str] = []
         self.splits: list[dict] = []
+        self.hqs_to_check = False
         self._setup_depots()
         self.space = NetworkSpace(self.network.graph, random=self.random,
                                   layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
@@ -181,6 +188,8 @@ class IndusModel(RegionsMixin, mesa.Model):
     # ---- phases --------------------------------------------------------------------------------------
     def _phase_events(self, tick: int) -> None:
         ev = self.schedule_by_tick[tick]
+        if ev.occupy or ev.liberate or ev.hq_moves:
+            self.hqs_to_check = True  # whether a regional HQ has fallen (move_fallen_hqs)
         if ev.occupy or ev.liberate:
             self.occupied[ev.occupy] = True
             self.occupied[ev.liberate] = False
@@ -245,16 +254,13 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.engine.add_workers(towns, skills, self.goals[towns, skills])
 
     def _phase_movement(self, tick: int) -> None:
-        pop = self.spec.population
         # nothing between the last collection and here changes who waits where (arrivals travel first)
         unemployed = self.waiting if self.waiting is not None else self.engine.count_unemployed()
         self.goals = self.engine.choose_goals(unemployed, self.vacancies, self.attraction(), self.dist,
                                               self.occupied)
         key = int(self.rng.integers(0, 2**63))  # each worker's uniform is kernels.random.uniform(key, worker id)
-        months = self.p.months[tick]
         self.engine.move(key, self.goals, self.refuge, self.next_hop, self.network.hop_days, self.occupied,
-                         int(self.p.days[tick]), per_tick_chance(pop.leave_per_month, months),
-                         per_tick_chance(pop.seek_per_month, months))
+                         int(self.p.days[tick]), self.p_leave[tick], self.p_seek[tick])
 
     def _phase_allocation(self, tick: int) -> None:
         self.vacancies = self.engine.allocate(self.is_open, self.town_depot, self.p.P[tick],
@@ -269,7 +275,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         u_fail, u_flee = u[:n], u[n:]
         co = self.spec.cooperatives
         self.engine.close_and_flee(u_fail, u_flee, self.occupied, self.refuge, self.town_region,
-                                   per_tick_chance(co.failure_per_month, self.p.months[tick]), self.p.P[tick], tick)
+                                   self.p_fail[tick], self.p.P[tick], tick)
         towns, skills, sizes = self.engine.founding_candidates(self.town_region, self.regions.alive,
                                                                self.town_depot, self.occupied)
         u = self.rng.random(len(towns))
@@ -296,7 +302,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         sums = np.add.reduce(rows, axis=0).tolist()
         for name, column in NATIONAL.items():
             setattr(self, f"national_{name}", sums[column])
-        self.date_label, self.n_regions = str(self.p.calendar.date_of(tick)), len(ids)
+        self.date_label, self.n_regions = self.date_labels[tick], len(ids)
         self.datacollector.collect(self)
         if self.mesa_agents:
             sync_agents(self, tick)

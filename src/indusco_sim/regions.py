@@ -27,6 +27,7 @@ class RegionsMixin:
         reg.hq[r], reg.founded[r], reg.parent[r], reg.alive[r] = hq, tick, parent, True
         reg.staff[r] = self.spec.administration.initial_staff if staff is None else staff
         self.region_names.append(name)
+        self.hqs_to_check = True
         if parent < 0:
             home = (self.network.towns["region_1940"].to_numpy() == name) & (self.town_region < 0)
             self.town_region[home] = r
@@ -39,6 +40,9 @@ class RegionsMixin:
         """A region whose HQ town is occupied moves its HQ to its open town with the most cooperatives
         (depot towns first)."""
         reg = self.regions
+        if not self.hqs_to_check:  # nothing moved the front or an HQ since the last check
+            return
+        self.hqs_to_check = False
         if not self.occupied[reg.hq[reg.alive]].any():
             return
         fallen = [r for r in np.flatnonzero(reg.alive) if self.occupied[reg.hq[r]]]
