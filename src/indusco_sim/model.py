@@ -148,10 +148,13 @@ class IndusModel(RegionsMixin, mesa.Model):
         if tick >= self.n_ticks:
             self.running = False
             return
+        clock, seconds = time.perf_counter, self.phase_seconds
+        t0 = clock()
         for name in PHASES:
-            t0 = time.perf_counter()
             getattr(self, f"_phase_{name}")(tick)
-            self.phase_seconds[name] += time.perf_counter() - t0
+            t1 = clock()
+            seconds[name] += t1 - t0
+            t0 = t1
         if self.tick >= self.n_ticks:
             self.running = False
 
