@@ -97,7 +97,10 @@ def ration(need, eq_need, depot_of, army, d_stock, d_equipment, rule, transport)
             continue
         cls = 0 if (rule == PRIORITY and army[c]) else 1
         for r in range(n_res):
-            if need[c, r] > 0:  # most co-ops need one or two of the resources; skipping zeros changes no sum
+            # most co-ops need one or two of the resources; skipping zeros changes no sum. Visiting only each
+            # industry's inputs through a CSR list instead was slower: 0.44 against 0.36 ms per tick for the
+            # allocation phase at 100k workers (2026-11-27); the indirection costs more than the skipped zeros.
+            if need[c, r] > 0:
                 demand[d, cls, r] += need[c, r]
         eq_demand[d] += eq_need[c]
     share = np.zeros((n_dep, 2, n_res))
