@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indusco_sim.kernels.movement import choose_goals, count_unemployed, move_workers
 from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
-from indusco_sim.kernels.random import uniform
+from indusco_sim.kernels.random import below, uniform
 from indusco_sim.reference_rules import uniform as python_uniform
 from indusco_sim.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
@@ -124,3 +126,13 @@ def test_keyed_uniforms_are_uniform_and_match_the_python_reference():
     for i in (0, 1, 99, 2**40):
         assert uniform(key, i) == python_uniform(int(key), i)
     assert uniform(np.uint64(1), 5) != uniform(np.uint64(2), 5)
+
+
+@given(st.one_of(st.floats(allow_nan=True), st.sampled_from([0.0, -0.0, 5e-324, 2.0**-53, 1.0 - 2.0**-53, 1.0])),
+       st.integers(-3, 3))
+def test_integer_threshold_is_exactly_the_uniform_comparison(p, step):
+    """uniform < p exactly when its 53 bits are < below(p), checked at the threshold and next to it."""
+    t = int(below(p))
+    assert 0 <= t <= 2**53
+    for b in {max(0, min(2**53 - 1, t + step)), 0, 2**53 - 1}:
+        assert (b * 2.0**-53 < p) == (b < t)
