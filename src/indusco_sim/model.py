@@ -229,7 +229,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         key = int(self.rng.integers(0, 2**63))  # each worker's uniform is kernels.random.uniform(key, worker id)
         months = self.p.months[tick]
         self.engine.move(key, self.goals, self.refuge, self.next_hop, self.network.hop_days, self.occupied,
-                         int(self.p.days[tick]), per_tick_chance(pop.leave_per_month, months),
+                         unemployed, int(self.p.days[tick]), per_tick_chance(pop.leave_per_month, months),
                          per_tick_chance(pop.seek_per_month, months))
 
     def _phase_allocation(self, tick: int) -> None:
