@@ -15,8 +15,9 @@ def test_fit_exponent_recovers_power_laws():
 
 
 def test_movement_bytes_counts_each_worker():
-    assert movement_bytes([0, 0, 10, 0], 1, 1) == 10 + 8
-    assert movement_bytes([2, 3, 0, 0], 1, 1) == 5 + 3 * 5 + 2 * 20 + 8
+    assert movement_bytes([0, 0, 10, 0], 1, 1, 0.5) == 10 * 2 + 8
+    assert movement_bytes([2, 3, 0, 0], 1, 1, 0.0) == 5 * 2 + 2 * 20 + 8
+    assert movement_bytes([2, 40, 0, 0], 2, 3, 0.25) == 42 * 2 + 10 * 5 + 2 * 20 + 4 * 3 * 8
 
 
 def test_bandwidth_probe_is_plausible():

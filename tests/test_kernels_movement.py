@@ -1,12 +1,18 @@
-"""Movement kernels against hand-computed cases on a three-town line."""
+"""Movement kernels against hand-computed cases on a three-town line, and move_workers against a plain
+per-worker Python oracle of the movement rule on random populations (hypothesis)."""
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-from indusco_sim.kernels.movement import choose_goals, count_unemployed, move_workers, towns_within
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from indusco_sim.kernels.movement import CHUNK, choose_goals, count_unemployed, move_workers, towns_within
 from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
-from indusco_sim.kernels.random import uniform
+from indusco_sim.kernels.random import below, uniform
 from indusco_sim.reference_rules import uniform as python_uniform
 from indusco_sim.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
@@ -83,10 +89,12 @@ def test_move_workers_walks_legs_with_a_day_budget():
     wait, skill = np.array([0], np.int16), np.array([0], np.int8)
     goals = np.zeros((3, 1), np.int32)
     refuge = nearest_open(dist, blocked)
-    move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, 4, 0.0, 0.0)
+    move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, False, 4, 0.0,
+                 0.0)
     # 4 days: 2 to reach town 1, then 2 of the 3 days toward town 2
     assert town[0] == 2 and wait[0] == 1 and status[0] == ARRIVING
-    move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, 4, 0.0, 0.0)
+    move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, False, 4, 0.0,
+                 0.0)
     assert town[0] == 2 and wait[0] == 0 and status[0] == UNEMPLOYED
 
 
@@ -100,8 +108,8 @@ def test_move_workers_draws_decide_leave_seek_or_stay():
     key = np.uint64(7)
     u = [uniform(key, w) for w in range(3)]
     p_leave, p_seek = sorted(u)[0] + 1e-12, sorted(u)[1] - sorted(u)[0]  # the lowest leaves, the middle one seeks
-    move_workers(status, town, dest, wait, skill, key, goals, nearest_open(dist, blocked), hop, HOP_DAYS, blocked, 7,
-                 p_leave, p_seek)
+    move_workers(status, town, dest, wait, skill, key, goals, nearest_open(dist, blocked), hop, HOP_DAYS, blocked,
+                 False, 7, p_leave, p_seek)
     order = np.argsort(u)
     assert status[order[0]] == LEFT and status[3] == MEMBER
     assert town[order[1]] == 1 and status[order[1]] == UNEMPLOYED  # reached town 1 (2 days) and registered there
@@ -114,7 +122,7 @@ def test_workers_in_a_fallen_town_flee():
     status = np.array([UNEMPLOYED], np.int8)
     town = np.array([1], np.int32)
     move_workers(status, town, town.copy(), np.zeros(1, np.int16), np.zeros(1, np.int8), np.uint64(3),
-                 np.zeros((3, 1), np.int32), nearest_open(dist, blocked), hop, HOP_DAYS, blocked, 7, 0.0, 0.0)
+                 np.zeros((3, 1), np.int32), nearest_open(dist, blocked), hop, HOP_DAYS, blocked, True, 7, 0.0, 0.0)
     assert town[0] == 0 and status[0] == UNEMPLOYED
 
 
@@ -127,3 +135,135 @@ def test_keyed_uniforms_are_uniform_and_match_the_python_reference():
     for i in (0, 1, 99, 2**40):
         assert uniform(key, i) == python_uniform(int(key), i)
     assert uniform(np.uint64(1), 5) != uniform(np.uint64(2), 5)
+
+
+# ---- move_workers against a per-worker oracle -----------------------------------------------------------------
+
+
+def oracle_move(status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave,
+                p_seek):
+    """The movement rule, one worker after another in id order, in Python (returns new status, town, dest, wait)."""
+    status, town, dest, wait = status.tolist(), town.tolist(), dest.tolist(), wait.tolist()
+
+    def travel(w):
+        budget = tick_days
+        while True:
+            if wait[w] > 0:
+                used = min(wait[w], budget)
+                wait[w] -= used
+                budget -= used
+                if wait[w] > 0:
+                    return
+            here = town[w]
+            if here == dest[w]:
+                status[w] = UNEMPLOYED
+                return
+            nxt = int(next_hop[here, dest[w]])
+            if nxt < 0:
+                status[w] = UNEMPLOYED
+                dest[w] = here
+                return
+            if budget <= 0:
+                return
+            town[w] = nxt
+            wait[w] = int(hop_days[here, nxt])
+
+    for w in range(len(status)):
+        if status[w] == UNEMPLOYED:
+            r = uniform(key, w)
+            here = town[w]
+            if r < p_leave:
+                status[w] = LEFT
+                continue
+            if blocked[here]:
+                target = int(refuge[here])
+            elif r < p_leave + p_seek:
+                target = int(goals[here, skill[w]])
+            else:
+                continue
+            if target < 0 or target == here:
+                continue
+            dest[w] = target
+            status[w] = ARRIVING
+            travel(w)
+        elif status[w] == ARRIVING:
+            travel(w)
+    return status, town, dest, wait
+
+
+CHANCES = st.one_of(st.just(0.0), st.sampled_from([5e-324, 1e-300, 1e-12, 0.5, 0.999, 1.0, 1.5, math.inf]),
+                    st.floats(0.0, 1.0), st.floats(-1.0, 0.0))
+
+
+@st.composite
+def movement_case(draw):
+    """Random towns and tables (next hops may be -1: cut off; goals and refuges may be -1 or the town itself),
+    workers of every status, travellers mid-leg; chances 0, tiny, large, or exactly some worker's uniform."""
+    n = draw(st.one_of(st.integers(0, 20), st.integers(21, 300)))
+    n_towns, n_skills = draw(st.integers(1, 5)), draw(st.integers(1, 3))
+    towns = st.integers(0, n_towns - 1)
+    status = draw(hnp.arrays(np.int8, n, elements=st.sampled_from([ARRIVING, UNEMPLOYED, UNEMPLOYED, MEMBER, LEFT])))
+    town = draw(hnp.arrays(np.int32, n, elements=towns))
+    dest = draw(hnp.arrays(np.int32, n, elements=towns))
+    wait = draw(hnp.arrays(np.int16, n, elements=st.integers(0, 6)))
+    skill = draw(hnp.arrays(np.int8, n, elements=st.integers(0, n_skills - 1)))
+    goals = draw(hnp.arrays(np.int32, (n_towns, n_skills), elements=st.integers(-1, n_towns - 1)))
+    refuge = draw(hnp.arrays(np.int32, n_towns, elements=st.integers(-1, n_towns - 1)))
+    next_hop = draw(hnp.arrays(np.int32, (n_towns, n_towns), elements=st.integers(-1, n_towns - 1)))
+    hop_days = draw(hnp.arrays(np.int16, (n_towns, n_towns), elements=st.integers(1, 6)))  # > 0: walks end
+    blocked = draw(hnp.arrays(np.bool_, n_towns))
+    key = np.uint64(draw(st.integers(0, 2**64 - 1)))
+    p_leave, p_seek = draw(CHANCES), draw(CHANCES)
+    if n and draw(st.booleans()):  # a worker's uniform exactly on the threshold
+        p_leave = uniform(key, draw(st.integers(0, n - 1))) * draw(st.sampled_from([1.0, 0.5]))
+        p_seek = uniform(key, draw(st.integers(0, n - 1))) - p_leave if draw(st.booleans()) else p_seek
+    tick_days = draw(st.integers(0, 10))
+    return (status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave,
+            p_seek)
+
+
+def check_against_oracle(case, offset=0):
+    status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek = case
+    n = len(status)
+    want = oracle_move(status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, tick_days,
+                       p_leave, p_seek)
+    honest = bool((blocked[town] & (status == UNEMPLOYED)).any())
+    for sweep_blocked in {honest, True}:
+        # status is a view into a larger buffer, possibly not 8-byte aligned; bytes beyond it must stay untouched
+        buffer = np.full(offset + n + 9, MEMBER, np.int8)
+        buffer[offset:offset + n] = status
+        got = buffer[offset:offset + n], town.copy(), dest.copy(), wait.copy()
+        move_workers(*got, skill, key, goals, refuge, next_hop, hop_days, blocked, sweep_blocked, tick_days, p_leave,
+                     p_seek)
+        for name, g, w in zip(("status", "town", "dest", "wait"), got, want, strict=True):
+            assert g.tolist() == w, (name, sweep_blocked)
+        assert (buffer[:offset] == MEMBER).all() and (buffer[offset + n:] == MEMBER).all()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(movement_case(), st.integers(0, 7))
+def test_move_workers_matches_the_per_worker_oracle(case, offset):
+    check_against_oracle(case, offset)
+
+
+def test_move_workers_matches_the_oracle_across_chunks():
+    """Several chunks, a partial last one, every unemployed worker in a blocked town or seeking."""
+    rng = np.random.default_rng(5)
+    n, T, S = 2 * CHUNK + 13, 4, 2
+    status = rng.choice(np.array([ARRIVING, UNEMPLOYED, MEMBER, LEFT], np.int8), n, p=[0.1, 0.6, 0.25, 0.05])
+    case = (status, rng.integers(0, T, n, dtype=np.int32), rng.integers(0, T, n, dtype=np.int32),
+            rng.integers(0, 5, n, dtype=np.int16), rng.integers(0, S, n, dtype=np.int8), np.uint64(rng.integers(2**63)),
+            rng.integers(-1, T, (T, S), dtype=np.int32), np.array([1, -1, 2, 0], np.int32),
+            rng.integers(-1, T, (T, T), dtype=np.int32), rng.integers(1, 4, (T, T), dtype=np.int16),
+            np.array([True, False, False, True]), 7, 0.05, 0.2)
+    check_against_oracle(case, offset=3)
+
+
+@given(st.one_of(st.floats(allow_nan=True), st.sampled_from([0.0, -0.0, 5e-324, 2.0**-53, 1.0 - 2.0**-53, 1.0])),
+       st.integers(-3, 3))
+def test_integer_threshold_is_exactly_the_uniform_comparison(p, step):
+    """uniform < p exactly when its 53 bits are < below(p), checked at the threshold and next to it."""
+    t = int(below(p))
+    assert 0 <= t <= 2**53
+    for b in {max(0, min(2**53 - 1, t + step)), 0, 2**53 - 1}:
+        assert (b * 2.0**-53 < p) == (b < t)

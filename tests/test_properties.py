@@ -108,8 +108,9 @@ def test_no_worker_is_lost_or_duplicated(pop):
     hop_days = np.array([[0, 2, 0], [2, 0, 3], [0, 3, 0]], np.int16)
     dest = np.where(status == ARRIVING, 2, town).astype(np.int32)
     goals = np.array([[1, 2], [2, 0], [0, 1]], np.int32)
+    sweep_blocked = bool((blocked[town] & (status == UNEMPLOYED)).any())
     movement.move_workers(status, town, dest, np.zeros(n, np.int16), skill, np.uint64(key), goals,
-                          nearest_open(dist, blocked), hop, hop_days, blocked, 7, 0.1, 0.3)
+                          nearest_open(dist, blocked), hop, hop_days, blocked, sweep_blocked, 7, 0.1, 0.3)
     assert len(status) == n and set(np.unique(status)) <= {ARRIVING, UNEMPLOYED, LEFT}
     assert ((town >= 0) & (town < 3)).all()
     unemployed_before = int((status == UNEMPLOYED).sum())

@@ -18,15 +18,20 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
-def movement_bytes(status_counts, n_towns: int, n_skills: int) -> int:
+def movement_bytes(status_counts, n_towns: int, n_skills: int, p_seek: float) -> int:
     """Bytes the movement phase reads and writes in one tick (a lower bound used for the bandwidth fraction).
 
-    Every worker's status (1 byte) is read; each unemployed worker also reads its town (4) and skill (1) (its
-    uniform is computed, not read); each traveller reads its town, destination and days left (10) and writes
-    them back (10); the goal table is built from the town-by-town distances (8 bytes each, per skill)."""
+    bytes = 2 W + 5 U p_seek + 20 A + 8 T^2 S, with W workers, U unemployed, A arriving (travelling), T towns,
+    S skills, p_seek the chance per tick that an unemployed worker seeks: the dense pass reads and writes
+    every worker's status (1 + 1; uniforms are computed, not read); the expected U p_seek seekers read their
+    town (4) and skill (1); each traveller reads its town, destination and days left (10) and writes them back
+    (10); the goal table is built from the town-by-town distances (8 bytes each, per skill). Not counted: the
+    sparse pass reading the status bytes again (from cache: each chunk of workers is marked, then settled),
+    the bytes next to the used ones in each cache line, and the rarer ticks when a blocked town holds unemployed
+    workers and every unemployed worker's town is read."""
     arriving, unemployed, member, left = (int(x) for x in status_counts)
     workers = arriving + unemployed + member + left
-    return workers * 1 + unemployed * 5 + arriving * 20 + n_towns * n_towns * n_skills * 8
+    return round(workers * 2 + unemployed * p_seek * 5 + arriving * 20 + n_towns * n_towns * n_skills * 8)
 
 
 def main() -> None:
@@ -36,6 +41,7 @@ def main() -> None:
     from indusco_sim import tables
     from indusco_sim.kernels import warm_up
     from indusco_sim.model import IndusModel
+    from indusco_sim.params import per_tick_chance
 
     imports_s = time.perf_counter() - t_import
     t0 = time.perf_counter()
@@ -52,6 +58,7 @@ def main() -> None:
     elapsed = time.perf_counter() - t1
     counts = model.engine.worker_counts()
     workers = int(counts.sum())
+    p_seek = per_tick_chance(model.spec.population.seek_per_month, model.p.months[model.tick - 1])
     out = {
         "scenario": Path(scenario).name, "backend": backend, "ticks": ticks, "workers": workers,
         "coops": int(model.spec.cooperatives.initial), "alive_coops": model.engine.n_alive(),
@@ -61,7 +68,7 @@ def main() -> None:
         "phase_ms": {k: round(1000 * v / ticks, 4) for k, v in model.phase_seconds.items()},
         "peak_rss_bytes": peak_rss_bytes(), "peak_bytes_per_worker": peak_rss_bytes() / max(workers, 1),
         "state_bytes_per_worker": model.engine.memory_bytes() / max(workers, 1),
-        "movement_bytes": movement_bytes(counts, model.network.n_towns, len(model.p.industries)),
+        "movement_bytes": movement_bytes(counts, model.network.n_towns, len(model.p.industries), p_seek),
         "status_counts": counts.tolist(),
     }
     if table is not None:  # the first run writes the table; a later run compares its own, byte for byte

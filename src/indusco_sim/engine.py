@@ -88,11 +88,14 @@ class NumbaEngine:
         return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, pop.crowding,
                                      pop.distance_scale_days, self._near[1], self._near[2])
 
-    def move(self, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> None:
-        """Movement of every worker (key: this tick's draw; each worker's uniform is uniform(key, its id))."""
+    def move(self, key, goals, refuge, next_hop, hop_days, blocked, unemployed, tick_days, p_leave, p_seek) -> None:
+        """Movement of every worker (key: this tick's draw; each worker's uniform is uniform(key, its id)).
+        unemployed: the exact count_unemployed table now; the kernel visits every unemployed worker only when
+        a blocked town holds some."""
         w = self.workers
+        sweep_blocked = bool(unemployed[blocked].any())
         movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop,
-                              hop_days, blocked, tick_days, p_leave, p_seek)
+                              hop_days, blocked, sweep_blocked, tick_days, p_leave, p_seek)
 
     # ---- depots ------------------------------------------------------------------------------------
     def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:

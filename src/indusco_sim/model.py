@@ -263,7 +263,7 @@ class IndusModel(RegionsMixin, mesa.Model):
                                               self.occupied)
         key = int(self.rng.integers(0, 2**63))  # each worker's uniform is kernels.random.uniform(key, worker id)
         self.engine.move(key, self.goals, self.refuge, self.next_hop, self.network.hop_days, self.occupied,
-                         int(self.p.days[tick]), self.p_leave[tick], self.p_seek[tick])
+                         unemployed, int(self.p.days[tick]), self.p_leave[tick], self.p_seek[tick])
 
     def _phase_allocation(self, tick: int) -> None:
         self.vacancies = self.engine.allocate(self.is_open, self.town_depot, self.p.P[tick],

@@ -126,9 +126,9 @@ class MesaEngine:
         return towns_.choose_goals(unemployed, vacancies, attraction, dist, blocked, float(pop.crowding),
                                    float(pop.distance_scale_days), float(pop.search_radius_days))
 
-    def move(self, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek) -> None:
+    def move(self, key, goals, refuge, next_hop, hop_days, blocked, unemployed, tick_days, p_leave, p_seek) -> None:
         """Workers in id order: the unemployed draw their uniform (from the tick's key and their row) and may
-        leave or set out; travellers walk on."""
+        leave or set out; travellers walk on. (unemployed, the waiting table, only speeds up the numba engine.)"""
         trip = Trip(key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek)
         for w in self.workers:
             w.move(trip)

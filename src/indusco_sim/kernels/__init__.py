@@ -48,8 +48,8 @@ def warm_up() -> None:
     goals = movement.choose_goals(unemployed, vac_ts, np.ones(T), dist, blocked, 0.5, 5.0,
                                   *movement.towns_within(dist, 10.0))
     hop_days = np.ones((T, T), i2)
-    movement.move_workers(status, town, dest, wait, skill, np.uint64(12345), goals, refuge, hop, hop_days, blocked, 7,
-                          0.1, 0.1)
+    movement.move_workers(status, town, dest, wait, skill, np.uint64(12345), goals, refuge, hop, hop_days, blocked,
+                          False, 7, 0.1, 0.1)
     alive, industry, members = np.ones(C, b1), np.zeros(C, i1), np.ones(C, i4)
     matched, equipment, capital, stock = np.ones(C, i4), np.ones(C), np.ones(C), np.zeros((C, R))
     depot_of, recipe, per_i = np.zeros(C, i8), np.ones((S, R)), np.ones(S)

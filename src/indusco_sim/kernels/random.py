@@ -8,6 +8,8 @@ which workers are visited, and the Mesa backend computes the same numbers with P
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -18,10 +20,34 @@ TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
 @njit(cache=True, inline="always")
-def uniform(key, i):
-    """A uniform in [0, 1) for item i under key (uint64): the top 53 bits of splitmix64(key + (i + 1) * GOLDEN)."""
-    z = key + (np.uint64(i) + np.uint64(1)) * GOLDEN
+def mix53(z):
+    """The top 53 bits of the splitmix64 finaliser of z (uint64), as a uint64."""
     z = (z ^ (z >> np.uint64(30))) * MIX1
     z = (z ^ (z >> np.uint64(27))) * MIX2
     z = z ^ (z >> np.uint64(31))
-    return float(z >> np.uint64(11)) * TO_UNIT
+    return z >> np.uint64(11)
+
+
+@njit(cache=True, inline="always")
+def bits53(key, i):
+    """The 53 bits behind item i's uniform under key (uint64): mix53(key + (i + 1) * GOLDEN)."""
+    return mix53(key + (np.uint64(i) + np.uint64(1)) * GOLDEN)
+
+
+@njit(cache=True, inline="always")
+def uniform(key, i):
+    """A uniform in [0, 1) for item i under key (uint64): bits53(key, i) * 2**-53 (exact)."""
+    return float(bits53(key, i)) * TO_UNIT
+
+
+@njit(cache=True)
+def below(p):
+    """The integer threshold t (0 <= t <= 2**53) with bits53(key, i) < t exactly when uniform(key, i) < p.
+
+    b * 2**-53 < p  <=>  b < p * 2**53 (exact: a scaling by a power of two)  <=>  b < ceil(p * 2**53) for an
+    integer b; p <= 0 or NaN gives 0 (nothing is below), p >= 1 gives 2**53 (everything is)."""
+    if not p > 0.0:
+        return np.uint64(0)
+    if p >= 1.0:
+        return np.uint64(9007199254740992)
+    return np.uint64(math.ceil(p * 9007199254740992.0))
