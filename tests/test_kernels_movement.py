@@ -10,7 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from indusco_sim.kernels.movement import CHUNK, choose_goals, count_unemployed, move_workers, towns_within
+from indusco_sim.kernels.movement import (
+    CHUNK,
+    choose_goals,
+    count_unemployed,
+    holds_unemployed,
+    move_workers,
+    towns_within,
+)
 from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
 from indusco_sim.kernels.random import below, uniform
 from indusco_sim.reference_rules import uniform as python_uniform
@@ -228,6 +235,8 @@ def check_against_oracle(case, offset=0):
     want = oracle_move(status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, tick_days,
                        p_leave, p_seek)
     honest = bool((blocked[town] & (status == UNEMPLOYED)).any())
+    n_skills = int(skill.max(initial=0)) + 1
+    assert holds_unemployed(count_unemployed(status, town, skill, len(blocked), n_skills), blocked) == honest
     for sweep_blocked in {honest, True}:
         # status is a view into a larger buffer, possibly not 8-byte aligned; bytes beyond it must stay untouched
         buffer = np.full(offset + n + 9, MEMBER, np.int8)

@@ -93,9 +93,9 @@ class NumbaEngine:
         unemployed: the exact count_unemployed table now; the kernel visits every unemployed worker only when
         a blocked town holds some."""
         w = self.workers
-        sweep_blocked = bool(unemployed[blocked].any())
         movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop,
-                              hop_days, blocked, sweep_blocked, tick_days, p_leave, p_seek)
+                              hop_days, blocked, movement.holds_unemployed(unemployed, blocked), tick_days, p_leave,
+                              p_seek)
 
     # ---- depots ------------------------------------------------------------------------------------
     def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:

@@ -49,7 +49,7 @@ def warm_up() -> None:
                                   *movement.towns_within(dist, 10.0))
     hop_days = np.ones((T, T), i2)
     movement.move_workers(status, town, dest, wait, skill, np.uint64(12345), goals, refuge, hop, hop_days, blocked,
-                          False, 7, 0.1, 0.1)
+                          movement.holds_unemployed(unemployed, blocked), 7, 0.1, 0.1)
     alive, industry, members = np.ones(C, b1), np.zeros(C, i1), np.ones(C, i4)
     matched, equipment, capital, stock = np.ones(C, i4), np.ones(C), np.ones(C), np.zeros((C, R))
     depot_of, recipe, per_i = np.zeros(C, i8), np.ones((S, R)), np.ones(S)

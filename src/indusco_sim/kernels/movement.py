@@ -39,6 +39,17 @@ def count_unemployed(status, town, skill, n_towns, n_skills):
 
 
 @njit(cache=True)
+def holds_unemployed(unemployed, blocked):
+    """Whether a blocked town holds unemployed workers (unemployed: int64[T, S]); move_workers' sweep_blocked."""
+    for t in range(blocked.shape[0]):
+        if blocked[t]:
+            for s in range(unemployed.shape[1]):
+                if unemployed[t, s] > 0:
+                    return True
+    return False
+
+
+@njit(cache=True)
 def towns_within(dist, radius_days):
     """The towns within radius_days of each town (itself excluded), ascending: CSR (start int64[T + 1],
     towns int64[K]). Depends only on the travel times, so it is computed again only when the front moves."""
@@ -224,9 +235,10 @@ def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, 
     t_leave = below(p_leave)
     t_act = below(p_leave + p_seek)
     sweep = np.int8(1 if sweep_blocked else 0)
-    masks = np.empty(CHUNK // 64, np.uint64)
-    movers = np.empty(CHUNK, np.uint64)
-    targets = np.empty(CHUNK, np.int32)
+    size = min(CHUNK, (n + 63) // 64 * 64)  # small populations get small buffers (no 200 KB allocation a tick)
+    masks = np.empty(size // 64, np.uint64)
+    movers = np.empty(size, np.uint64)
+    targets = np.empty(size, np.int32)
     for lo in range(0, n, CHUNK):
         chunk = status[lo:min(lo + CHUNK, n)]
         first = np.uint64(lo)
