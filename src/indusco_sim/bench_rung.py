@@ -1,8 +1,11 @@
-"""One benchmark rung in its own process: python -m indusco_sim.bench_rung SCENARIO TICKS BACKEND [TABLE].
+"""One benchmark rung in its own process: python -m indusco_sim.bench_rung SCENARIO TICKS BACKEND [TABLE] [REPEATS].
 
 Prints one JSON line: warm start (model built and first tick done, numba cache present), ticks per second
 over TICKS further ticks, time per phase, peak resident memory per worker agent, and the bytes the movement
-phase touches. With TABLE: writes the run's time series there, or, if it exists, compares with it.
+phase touches. With TABLE: writes the run's time series there, or, if it exists, compares with it. With
+REPEATS > 1 the model is built again and the same ticks are timed REPEATS times; the fastest repetition is
+reported (as timeit does: on a shared machine the others measure the neighbours), and `seconds_per_tick_all`
+lists every repetition.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ def movement_bytes(status_counts, n_towns: int, n_skills: int, p_seek: float) ->
 
 def main() -> None:
     scenario, ticks, backend = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    table = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+    table = Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] != "-" else None
+    repeats = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     t_import = time.perf_counter()
     from indusco_sim import tables
     from indusco_sim.kernels import warm_up
@@ -44,18 +48,23 @@ def main() -> None:
     from indusco_sim.params import per_tick_chance
 
     imports_s = time.perf_counter() - t_import
-    t0 = time.perf_counter()
-    if backend == "numba":
-        warm_up()
-    model = IndusModel(scenario, backend=backend, mesa_agents=False)
-    model.step()
-    first_tick_end = time.time()
-    warm_start = time.perf_counter() - t0
-    model.phase_seconds.clear()
-    t1 = time.perf_counter()
-    for _ in range(ticks):
+    runs = []  # (seconds for the timed ticks, their time per phase)
+    for repeat in range(repeats):
+        model = None  # the previous repetition's model is freed before the next is built
+        t0 = time.perf_counter()
+        if backend == "numba":
+            warm_up()
+        model = IndusModel(scenario, backend=backend, mesa_agents=False)
         model.step()
-    elapsed = time.perf_counter() - t1
+        if repeat == 0:
+            first_tick_end = time.time()
+            warm_start = time.perf_counter() - t0
+        model.phase_seconds.clear()
+        t1 = time.perf_counter()
+        for _ in range(ticks):
+            model.step()
+        runs.append((time.perf_counter() - t1, dict(model.phase_seconds)))
+    elapsed, phases = min(runs, key=lambda run: run[0])
     counts = model.engine.worker_counts()
     workers = int(counts.sum())
     p_seek = per_tick_chance(model.spec.population.seek_per_month, model.p.months[model.tick - 1])
@@ -65,7 +74,8 @@ def main() -> None:
         "depots": model.engine.n_depots(), "imports_s": round(imports_s, 4), "warm_start_s": round(warm_start, 4),
         "first_tick_end_epoch": first_tick_end, "seconds_per_tick": elapsed / ticks,
         "ticks_per_s": ticks / elapsed, "worker_updates_per_s": workers * ticks / elapsed,
-        "phase_ms": {k: round(1000 * v / ticks, 4) for k, v in model.phase_seconds.items()},
+        "seconds_per_tick_all": [round(run[0] / ticks, 7) for run in runs],
+        "phase_ms": {k: round(1000 * v / ticks, 4) for k, v in phases.items()},
         "peak_rss_bytes": peak_rss_bytes(), "peak_bytes_per_worker": peak_rss_bytes() / max(workers, 1),
         "state_bytes_per_worker": model.engine.memory_bytes() / max(workers, 1),
         "movement_bytes": movement_bytes(counts, model.network.n_towns, len(model.p.industries), p_seek),
