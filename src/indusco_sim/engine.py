@@ -140,6 +140,7 @@ class NumbaEngine:
         s, c = self.s, self.coops
         co = s.cooperatives
         per_member = co.insolvency_months * co.wage_per_month * s.population.persons_per_agent * P  # CN$
+        self._unemployed_after_close = None
         changed = lifecycle.fail_or_flee(c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate, u_fail,
                                          u_flee, blocked, refuge, town_region, p_fail, co.flee_success, per_member,
                                          self.p.min_agents, tick)
