@@ -21,6 +21,7 @@ from indusco_sim.kernels.movement import (
 from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
 from indusco_sim.kernels.random import below, uniform
 from indusco_sim.reference_rules import uniform as python_uniform
+from indusco_sim.reference_towns import choose_goals as reference_choose_goals
 from indusco_sim.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
 # towns 0 - 1 - 2 on a line, legs of 2 and 3 days
@@ -276,3 +277,21 @@ def test_integer_threshold_is_exactly_the_uniform_comparison(p, step):
     assert 0 <= t <= 2**53
     for b in {max(0, min(2**53 - 1, t + step)), 0, 2**53 - 1}:
         assert (b * 2.0**-53 < p) == (b < t)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 9).flatmap(lambda n: st.tuples(
+    hnp.arrays(np.int64, (n, 3), elements=st.integers(0, 40)),                       # unemployed
+    hnp.arrays(np.int64, (n, 3), elements=st.integers(0, 12)),                       # vacancies
+    hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, 0.5, 3.0])),          # attraction
+    hnp.arrays(np.float64, (n, n), elements=st.sampled_from([1.0, 2.0, 4.0, 9.0, 30.0, np.inf])),
+    hnp.arrays(np.bool_, n))),
+    st.sampled_from([3.0, 10.0, 40.0]))
+def test_goal_search_over_towns_within_reach_matches_the_full_search(case, radius):
+    """The kernel visits only towns_within(radius); the reference backend's plain-Python search visits every
+    town and skips the far ones: the same goals, ties included."""
+    unemployed, vacancies, attraction, dist, blocked = case
+    np.fill_diagonal(dist, 0.0)
+    got = choose_goals(unemployed, vacancies, attraction, dist, blocked, 0.5, 5.0, *towns_within(dist, radius))
+    want = reference_choose_goals(unemployed, vacancies, attraction, dist, blocked, 0.5, 5.0, radius)
+    np.testing.assert_array_equal(got, want)
