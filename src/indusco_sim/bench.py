@@ -33,16 +33,13 @@ TARGETS = {"ratio_10k": 100.0, "ticks_per_s_1m": 50.0, "ticks_per_s_4m": 10.0, "
            "bandwidth_fraction": 0.2, "exponent": 1.1, "warm_start_s": 2.0, "cold_jit_s": 30.0}
 
 
-def run_rung(scenario: Path, ticks: int, backend: str = "numba", cache: Path | None = None,
-             compare_with: Path | None = None, repeats: int = 1) -> dict:
+def run_rung(scenario: Path, ticks: int, backend: str = "numba", compare_with: Path | None = None,
+             repeats: int = 1) -> dict:
     """Run one rung in a fresh process and return its measurements (the fastest of `repeats` timings)."""
-    env = dict(os.environ)
-    if cache is not None:
-        env["NUMBA_CACHE_DIR"] = str(cache)
     args = [sys.executable, "-m", "indusco_sim.bench_rung", str(scenario), str(ticks), backend]
     args += [str(compare_with) if compare_with is not None else "-", str(repeats)]
     started = time.time()
-    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT)
+    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark rung {scenario.name} ({backend}) failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])

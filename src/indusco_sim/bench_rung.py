@@ -1,8 +1,8 @@
-"""One benchmark rung in its own process: python -m indusco_sim.bench_rung SCENARIO TICKS BACKEND [TABLE] [REPEATS].
+"""One benchmark rung in its own process: python -m indusco_sim.bench_rung SCENARIO TICKS BACKEND [TABLE|-] [REPEATS].
 
 Prints one JSON line: warm start (model built and first tick done, numba cache present), ticks per second
 over TICKS further ticks, time per phase, peak resident memory per worker agent, and the bytes the movement
-phase touches. With TABLE: writes the run's time series there, or, if it exists, compares with it. With
+phase touches. With TABLE (not -): writes the run's time series there, or, if it exists, compares with it. With
 REPEATS > 1 the model is built again and the same ticks are timed REPEATS times; the fastest repetition is
 reported (as timeit does: on a shared machine the others measure the neighbours), and `seconds_per_tick_all`
 lists every repetition.
@@ -45,7 +45,6 @@ def main() -> None:
     from indusco_sim import tables
     from indusco_sim.kernels import warm_up
     from indusco_sim.model import IndusModel
-    from indusco_sim.params import per_tick_chance
 
     imports_s = time.perf_counter() - t_import
     runs = []  # (seconds for the timed ticks, their time per phase)
@@ -67,7 +66,7 @@ def main() -> None:
     elapsed, phases = min(runs, key=lambda run: run[0])
     counts = model.engine.worker_counts()
     workers = int(counts.sum())
-    p_seek = per_tick_chance(model.spec.population.seek_per_month, model.p.months[model.tick - 1])
+    p_seek = model.p_seek[model.tick - 1]
     out = {
         "scenario": Path(scenario).name, "backend": backend, "ticks": ticks, "workers": workers,
         "coops": int(model.spec.cooperatives.initial), "alive_coops": model.engine.n_alive(),

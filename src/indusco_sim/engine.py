@@ -37,9 +37,6 @@ class NumbaEngine:
         self._unemployed_after_close: np.ndarray | None = None  # counted by close_and_flee for the foundings
 
     # ---- counts the model needs to size its random draws -------------------------------------------
-    def n_unemployed(self) -> int:
-        return int(np.count_nonzero(self.workers.status == UNEMPLOYED))
-
     def n_alive(self) -> int:
         return int(np.count_nonzero(self.coops.alive))
 

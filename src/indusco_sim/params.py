@@ -56,6 +56,7 @@ def compile_params(s: Scenario) -> Params:
     cal = Calendar.build(s.time.start, s.time.end, s.time.tick)
     points = [(e.date, e.index) for e in s.events if e.type == "price_index" and e.enabled]
     days = np.array([cal.days_in(k) for k in range(cal.n_ticks)], dtype=np.int64)
+    months = np.array([cal.months_in(k) for k in range(cal.n_ticks)])
     return Params(
         industries=industries,
         resources=resources,
@@ -75,6 +76,6 @@ def compile_params(s: Scenario) -> Params:
         calendar=cal,
         P=price_levels(cal, points, s.finance.inflation_scale),
         days=days,
-        months=np.array([cal.months_in(k) for k in range(cal.n_ticks)]),
-        months_per_tick=float(np.mean([cal.months_in(k) for k in range(cal.n_ticks)])),
+        months=months,
+        months_per_tick=float(months.mean()),
     )

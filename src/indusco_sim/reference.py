@@ -79,9 +79,6 @@ class MesaEngine:
         return self._agents(DepotAgent)
 
     # ---- counts the model needs to size its random draws -------------------------------------------
-    def n_unemployed(self) -> int:
-        return sum(1 for w in self.workers if w.status == UNEMPLOYED)
-
     def n_alive(self) -> int:
         return len(self.coops)
 

@@ -99,5 +99,5 @@ class RegionsMixin:
         reg.staff[new] += moved
         reg.load[r], reg.load[new] = load[r], load[new]
         reg.over[r] = reg.over[new] = 0.0
-        self.splits.append({"tick": tick, "date": str(self.p.calendar.date_of(tick)),
+        self.splits.append({"tick": tick, "date": self.date_labels[tick],
                             "parent": self.region_names[r], "region": name, "hq": name, "cooperatives": int(coops)})

@@ -112,7 +112,6 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
     return RunResult(out, comparison, summary, timing)
 
 
-
 def write_ensemble(members: list[dict], loaded: LoadedScenario, out: Path, seeds: list[int], force: bool,
                    started: float, scheduler: str | None) -> tuple[dict, dict]:
     """Each run's tables under runs/seed-N/, plus ensemble.parquet (median and 10/90% quantiles per date,
