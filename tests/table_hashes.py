@@ -1,0 +1,60 @@
+"""Hashes of every table of a few fixed runs, so that a change which only moves code can be shown to change
+no number. `python tests/table_hashes.py --write` records the current hashes in tests/table_hashes.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = Path(__file__).with_name("table_hashes.json")
+# name -> (scenario, seed, backend, overrides)
+RUNS = {
+    "baseline": ("scenarios/baseline.yaml", 1, "numba", ()),
+    "southeast_never_lost": ("scenarios/southeast_never_lost.yaml", 3, "numba", ()),
+    "rung_10k_numba": ("benchmarks/scenarios/rung_10k.yaml", 1, "numba", ("time.end=1939-02-28",)),
+    "rung_10k_mesa": ("benchmarks/scenarios/rung_10k.yaml", 1, "mesa", ("time.end=1939-02-28",)),
+}
+
+
+def frame_hash(frame: pd.DataFrame) -> str:
+    """SHA-256 of a table's column names, dtypes and values (exact bytes; strings as UTF-8)."""
+    h = hashlib.sha256()
+    for name in frame.columns:
+        col = frame[name]
+        h.update(f"{name}:{col.dtype}\n".encode())
+        values = col.to_numpy()
+        if values.dtype.kind in "biufcmM":  # numbers, booleans and dates: their exact bytes
+            h.update(np.ascontiguousarray(values).tobytes())
+        else:  # strings (object or pandas' str dtype): the text
+            h.update("\x00".join(map(str, values.tolist())).encode())
+    return h.hexdigest()
+
+
+def run_hashes(name: str) -> dict[str, str]:
+    """Hashes of the time series, towns time series, cooperatives and towns tables of one fixed run."""
+    from indusco_sim.model import IndusModel
+    try:
+        from indusco_sim.results import tables
+    except ImportError:  # before the layout change
+        from indusco_sim import tables
+
+    scenario, seed, backend, overrides = RUNS[name]
+    model = IndusModel(ROOT / scenario, rng=seed, backend=backend, overrides=overrides, mesa_agents=False)
+    model.run()
+    return {"timeseries": frame_hash(tables.timeseries(model)),
+            "towns_timeseries": frame_hash(tables.town_timeseries(model)),
+            "cooperatives": frame_hash(tables.cooperatives(model)),
+            "towns": frame_hash(tables.towns(model))}
+
+
+if __name__ == "__main__":
+    got = {name: run_hashes(name) for name in RUNS}
+    if "--write" in sys.argv:
+        EXPECTED.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(got, indent=2))
