@@ -42,7 +42,7 @@ def run_hashes(name: str) -> dict[str, str]:
     try:
         from indusco_sim.results import tables
     except ImportError:  # before the layout change
-        from indusco_sim import tables
+        from indusco_sim.results import tables
 
     scenario, seed, backend, overrides = RUNS[name]
     model = IndusModel(ROOT / scenario, rng=seed, backend=backend, overrides=overrides, mesa_agents=False)

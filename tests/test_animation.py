@@ -8,8 +8,8 @@ from pathlib import Path
 from PIL import Image
 from typer.testing import CliRunner
 
-from indusco_sim.calendar import Calendar
 from indusco_sim.cli import app
+from indusco_sim.world.calendar import Calendar
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indusco_sim import tables
+from indusco_sim.backends.mesa.agents import DepotAgent, WorkerAgent
+from indusco_sim.backends.mesa.coop import CoopAgent
 from indusco_sim.data import scenarios_dir
 from indusco_sim.model import IndusModel
-from indusco_sim.reference_agents import DepotAgent, WorkerAgent
-from indusco_sim.reference_coop import CoopAgent
+from indusco_sim.results import tables
 
 BASELINE = scenarios_dir() / "baseline.yaml"
 
@@ -119,7 +119,7 @@ def test_agents_are_mesa_agents():
     assert live and all(isinstance(c, CoopAgent) and isinstance(c, mesa.Agent) for c in live)
     assert [c.row for c in live] == [c.row for c in eng.coop_records if c.alive]
     assert len(model.agents_by_type[DepotAgent]) == eng.n_depots()
-    from indusco_sim import agents as views
+    from indusco_sim import views
 
     assert views.CoopAgent not in model.agents_by_type and views.DepotAgent not in model.agents_by_type
     assert len(model.agents_by_type[views.RegionAgent]) == model.regions.n

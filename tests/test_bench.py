@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indusco_sim import bench
-from indusco_sim.bench_rung import movement_bytes
+from indusco_sim.bench import ladder as bench
+from indusco_sim.bench.rung import movement_bytes
 
 
 def test_fit_exponent_recovers_power_laws():

@@ -155,8 +155,8 @@ class Page:
 def map_position(town: str) -> dict[str, float]:
     """Where a town is drawn on the map's canvas (Vega pads the plot by 5 px)."""
     from indusco_sim.data import load_towns
-    from indusco_sim.outline import bbox_around
     from indusco_sim.viz.charts import map_size
+    from indusco_sim.world.outline import bbox_around
 
     towns = load_towns()
     lon0, lon1, lat0, lat1 = bbox_around(towns["lon"].to_numpy(), towns["lat"].to_numpy())

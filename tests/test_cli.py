@@ -183,7 +183,7 @@ def _fail_in_the_third_tick(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _fail_while_writing_the_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
-    from indusco_sim import outputs
+    from indusco_sim.results import folder as outputs
 
     write_json = outputs.write_json
 

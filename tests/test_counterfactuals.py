@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indusco_sim import tables
 from indusco_sim.model import IndusModel
-from indusco_sim.scenario import load_scenario
+from indusco_sim.results import tables
+from indusco_sim.scenario.load import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 COUNTERFACTUALS = ("no_late_refugees", "southeast_never_lost", "real_loans", "no_credit_restriction")

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from indusco_sim import calibrate, ensemble
 from indusco_sim.errors import InputError
-from indusco_sim.scenario import load_scenario
+from indusco_sim.experiments import calibrate, ensemble
+from indusco_sim.scenario.load import load_scenario
 
 
 def test_seeds_are_derived_reproducibly_and_distinct():

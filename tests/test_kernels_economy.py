@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indusco_sim.kernels import administration, allocation, labour, lifecycle, production
-from indusco_sim.state import MEMBER, UNEMPLOYED
+from indusco_sim.core.kernels import administration, allocation, labour, lifecycle, production
+from indusco_sim.core.state import MEMBER, UNEMPLOYED
 
 
 def test_proportional_rationing_shares_a_short_stock():

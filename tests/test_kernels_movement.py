@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from indusco_sim.kernels.movement import (
+from indusco_sim.backends.mesa.rules import uniform as python_uniform
+from indusco_sim.backends.mesa.towns import choose_goals as reference_choose_goals
+from indusco_sim.core.kernels.movement import (
     CHUNK,
     choose_goals,
     count_unemployed,
@@ -18,11 +20,9 @@ from indusco_sim.kernels.movement import (
     move_workers,
     towns_within,
 )
-from indusco_sim.kernels.paths import nearest_open, serving_depots, shortest_paths
-from indusco_sim.kernels.random import below, uniform
-from indusco_sim.reference_rules import uniform as python_uniform
-from indusco_sim.reference_towns import choose_goals as reference_choose_goals
-from indusco_sim.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
+from indusco_sim.core.kernels.paths import nearest_open, serving_depots, shortest_paths
+from indusco_sim.core.kernels.random import below, uniform
+from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
 # towns 0 - 1 - 2 on a line, legs of 2 and 3 days
 INDPTR = np.array([0, 1, 3, 4], dtype=np.int64)

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indusco_sim import tables
-from indusco_sim.calendar import Calendar, price_levels
-from indusco_sim.geography import build_network
 from indusco_sim.model import IndusModel
-from indusco_sim.schema import Geography, Scenario
+from indusco_sim.results import tables
+from indusco_sim.scenario.schema import Geography, Scenario
+from indusco_sim.world.calendar import Calendar, price_levels
+from indusco_sim.world.geography import build_network
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,7 +78,7 @@ def test_warm_up_compiles_each_kernel_once_for_the_model():
     benchmark rung (a million workers) compile nothing more."""
     code = textwrap.dedent("""
         import numpy as np
-        from indusco_sim.kernels import all_kernels, warm_up
+        from indusco_sim.core.kernels import all_kernels, warm_up
         from indusco_sim.model import IndusModel
         warm_up()
         runs = (("scenarios/baseline.yaml", "1939-04-30"), ("benchmarks/scenarios/rung_1m.yaml", "1938-08-20"))
@@ -107,7 +107,7 @@ def test_same_seed_gives_identical_tables_and_other_seed_differs(short_model, tm
 
 
 def test_mesa_agentsets_show_regions_depots_and_cooperatives(short_model):
-    from indusco_sim.agents import CoopAgent, DepotAgent, RegionAgent
+    from indusco_sim.views import CoopAgent, DepotAgent, RegionAgent
 
     m = short_model
     regions = m.agents_by_type[RegionAgent]

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from indusco_sim.kernels import allocation, labour, lifecycle, movement, production
-from indusco_sim.kernels.paths import nearest_open, shortest_paths
-from indusco_sim.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
+from indusco_sim.core.kernels import allocation, labour, lifecycle, movement, production
+from indusco_sim.core.kernels.paths import nearest_open, shortest_paths
+from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 amounts = st.floats(min_value=0.0, max_value=1e4, allow_nan=False, allow_infinity=False)

@@ -7,8 +7,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from indusco_sim import tables
 from indusco_sim.model import IndusModel
+from indusco_sim.results import tables
 
 TOWNS = """town,lat,lon,province,role_1940,region_1940,note,source
 Alpha,30.0,100.0,P,hq,Line,,test
@@ -141,7 +141,7 @@ def test_baseline_has_its_five_regions_on_1940_05_31():
 def test_baseline_fits_the_archive_to_1940_and_textiles_lead():
     """One seed of the calibrated baseline: national co-ops and members within 20% of the archive at the end of
     1938, 1939 and 1940 (the 10-seed median is within 15%: scenarios/README.md), textiles first, chemicals second."""
-    from indusco_sim import history
+    from indusco_sim.results import history
 
     model = IndusModel("scenarios/baseline.yaml", overrides=("time.end=1940-12-31",), mesa_agents=False)
     model.run()

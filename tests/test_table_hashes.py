@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from table_hashes import EXPECTED, RUNS, run_hashes
 
 

@@ -37,13 +37,13 @@ def test_defaults_reproduce_the_scenario():
 
 
 def load_spec():
-    from indusco_sim.scenario import load_scenario
+    from indusco_sim.scenario.load import load_scenario
 
     return load_scenario(BASELINE).scenario
 
 
 def test_loan_budget_scales_fund_donations_and_loan_policies():
-    from indusco_sim.schema import Scenario
+    from indusco_sim.scenario.schema import Scenario
 
     data = load_spec().model_dump(mode="python")
     data["events"].append({"type": "loan_policy", "id": "extra", "date": "1940-01-01", "grant": 1000.0,
@@ -163,9 +163,9 @@ def test_map_pixels_are_not_blank(model, tmp_path):
     import matplotlib.pyplot as plt
     from PIL import Image
 
-    from indusco_sim import tables
-    from indusco_sim.outline import bbox_around, draw_outline
-    from indusco_sim.plots import draw_map, region_colours
+    from indusco_sim.results import tables
+    from indusco_sim.results.plots import draw_map, region_colours
+    from indusco_sim.world.outline import bbox_around, draw_outline
 
     towns = tables.towns(model)
     fig, ax = plt.subplots(figsize=(5, 4))

@@ -55,11 +55,11 @@ def run(
     try:
         if backend not in BACKENDS:
             raise InputError(f"unknown backend '{backend}'", key="--backend", valid=" | ".join(BACKENDS))
-        from indusco_sim.scenario import load_scenario
+        from indusco_sim.scenario.load import load_scenario
 
         loaded = load_scenario(scenario, tuple(set_ or ()))
         target = out or Path("results") / loaded.scenario.name
-        from indusco_sim.outputs import check_target
+        from indusco_sim.results.folder import check_target
 
         check_target(target, force)
         if seeds > 1:
@@ -69,8 +69,8 @@ def run(
                 raise InputError("--animate draws a single run", key="--animate", valid="--animate without --seeds")
             run_ensemble(loaded, target, seeds, force, started, scheduler, workers, quiet)
             return
-        from indusco_sim.animation import MonthlySnapshots
-        from indusco_sim.runner import simulate, write_results
+        from indusco_sim.experiments.single import simulate, write_results
+        from indusco_sim.results.animation import MonthlySnapshots
 
         with _progress(quiet) as bar:
             task = bar.add_task("simulating", total=None, date="")
@@ -94,8 +94,8 @@ def run(
 def run_ensemble(loaded, target: Path, n: int, force: bool, started: float, scheduler: str | None,
                  workers: int | None, quiet: bool) -> None:
     """Run n seeds in dask worker processes with one progress bar, then write the ensemble folder."""
-    from indusco_sim import ensemble
-    from indusco_sim.runner import write_ensemble
+    from indusco_sim.experiments import ensemble
+    from indusco_sim.experiments.single import write_ensemble
 
     seeds = ensemble.derive_seeds(loaded.scenario.seed, n)
     try:
@@ -172,9 +172,10 @@ def calibrate(
     """Fit parameters to the archive figures up to Dec 1940; write a scenario that extends SCENARIO."""
     started = time.perf_counter()
     try:
-        from indusco_sim import calibrate as cal
-        from indusco_sim import ensemble, outputs
-        from indusco_sim.scenario import load_scenario
+        from indusco_sim.experiments import calibrate as cal
+        from indusco_sim.experiments import ensemble
+        from indusco_sim.results import folder as outputs
+        from indusco_sim.scenario.load import load_scenario
 
         loaded = load_scenario(scenario, tuple(set_ or ()))
         ranges = [cal.parse_param(p, loaded.scenario) for p in param]
@@ -209,7 +210,7 @@ def bench(
     min_ratio: Annotated[float, typer.Option(help="exit 1 if numba/mesa on the smallest rung is below this")] = 0.0,
 ) -> None:
     """Run the benchmark ladder (numba against the Mesa way) and print a markdown table."""
-    from indusco_sim import bench as ladder
+    from indusco_sim.bench import ladder
 
     with err_console.status("benchmarks") as status:
         report = ladder.run_ladder(quick, progress=lambda what: status.update(f"benchmarks: {what}"))
@@ -227,7 +228,7 @@ def bench(
 @app.command()
 def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
     """Check a scenario (schema, extends, overrides, towns) without running it."""
-    from indusco_sim.scenario import load_scenario
+    from indusco_sim.scenario.load import load_scenario
 
     try:
         loaded = load_scenario(scenario, tuple(set_ or ()))
@@ -241,7 +242,7 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
 @app.command()
 def schema(out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None) -> None:
     """Print the JSON Schema of scenario files (for editor completion and checking)."""
-    from indusco_sim.schema import Scenario
+    from indusco_sim.scenario.schema import Scenario
 
     text = json.dumps(Scenario.model_json_schema(), indent=2)
     if out:

@@ -23,18 +23,18 @@ import mesa
 import numpy as np
 from mesa.discrete_space import Network as NetworkSpace
 
-from indusco_sim.agents import sync_agents
+from indusco_sim.backends.numba_engine import NumbaEngine
+from indusco_sim.core.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
+from indusco_sim.core.kernels.paths import serving_depots
+from indusco_sim.core.state import region_table
 from indusco_sim.data import scenarios_dir
-from indusco_sim.engine import NumbaEngine
-from indusco_sim.events import build_schedule
-from indusco_sim.geography import build_network
-from indusco_sim.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
-from indusco_sim.kernels.paths import serving_depots
-from indusco_sim.params import compile_params, per_tick_chance
 from indusco_sim.regions import RegionsMixin
-from indusco_sim.scenario import load_scenario
-from indusco_sim.schema import Scenario
-from indusco_sim.state import region_table
+from indusco_sim.scenario.load import load_scenario
+from indusco_sim.scenario.schema import Scenario
+from indusco_sim.views import sync_agents
+from indusco_sim.world.geography import build_network
+from indusco_sim.world.params import compile_params, per_tick_chance
+from indusco_sim.world.schedule import build_schedule
 
 PHASES = ("events", "arrivals", "movement", "allocation", "production", "lifecycle", "administration",
           "collection")
@@ -121,7 +121,7 @@ class IndusModel(RegionsMixin, mesa.Model):
             return NumbaEngine(self.spec, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
                                self.depot_scale)
         if backend == "mesa":
-            from indusco_sim.reference import MesaEngine
+            from indusco_sim.backends.mesa.engine import MesaEngine
 
             return MesaEngine(self, self.spec, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
                               self.depot_scale)
@@ -378,7 +378,7 @@ class IndusModel(RegionsMixin, mesa.Model):
     def cooperatives(self):
         """AgentSet of the live cooperatives (Mesa agents): views over the arrays, or with the mesa backend
         the engine's own agents."""
-        from indusco_sim.agents import CoopAgent
+        from indusco_sim.views import CoopAgent
 
         if getattr(self.engine, "provides_agents", False):
             return self.engine.coops

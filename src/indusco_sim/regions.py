@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indusco_sim.kernels.administration import update_organisers
+from indusco_sim.core.kernels.administration import update_organisers
 
 DEPOT_FIRST = 1 << 40  # ranks any depot town above every town without a depot
 

@@ -13,10 +13,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from indusco_sim import tables
 from indusco_sim.data import load_history
-from indusco_sim.outline import bbox_around, outline
-from indusco_sim.plots import region_colours
+from indusco_sim.results import tables
+from indusco_sim.results.plots import region_colours
+from indusco_sim.world.outline import bbox_around, outline
 
 MAP_WIDTH = 640  # px
 MODE_COLOURS = {"rail": "#444444", "road": "#9a9a9a", "river": "#4a90c2"}

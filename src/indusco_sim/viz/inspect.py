@@ -10,7 +10,7 @@ from numbers import Real
 
 import pandas as pd
 
-from indusco_sim.state import STATUS_NAMES
+from indusco_sim.core.state import STATUS_NAMES
 
 
 def town_index(model, town: str) -> int:

@@ -11,7 +11,7 @@ import threading
 
 import pandas as pd
 
-from indusco_sim.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
+from indusco_sim.core.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
 from indusco_sim.model import IndusModel
 from indusco_sim.viz.settings import Settings
 

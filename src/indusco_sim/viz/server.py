@@ -55,7 +55,7 @@ def is_loopback(sock: socket.socket) -> bool:
 
 def prepare(scenario: Path) -> None:
     """Check the scenario, compile the kernels and build the chart templates once, so the first page is fast."""
-    from indusco_sim.kernels import warm_up
+    from indusco_sim.core.kernels import warm_up
     from indusco_sim.viz import charts
     from indusco_sim.viz.model import VizModel
     from indusco_sim.viz.settings import Settings

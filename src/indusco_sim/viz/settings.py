@@ -14,8 +14,8 @@ from typing import Any
 
 from indusco_sim.data import scenarios_dir
 from indusco_sim.errors import InputError
-from indusco_sim.scenario import LoadedScenario, load_scenario
-from indusco_sim.schema import Scenario
+from indusco_sim.scenario.load import LoadedScenario, load_scenario
+from indusco_sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

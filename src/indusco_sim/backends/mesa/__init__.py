@@ -1,0 +1,1 @@
+"""The Mesa reference backend (`--backend mesa`): every worker, cooperative and depot a mesa.Agent."""

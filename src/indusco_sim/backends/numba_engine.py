@@ -1,0 +1,250 @@
+"""The numba backend: agent state in arrays (state.py), every phase a compiled kernel (kernels/).
+
+The model (model.py) owns the calendar, the network, the regions, the fund and the random draws; an
+engine owns the workers, cooperatives and depots and runs the per-agent work of each phase. A second
+engine written the Mesa way implements the same methods on Python agents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indusco_sim.core.kernels import administration as adm
+from indusco_sim.core.kernels import allocation as alloc
+from indusco_sim.core.kernels import collection, lifecycle, movement, production, war
+from indusco_sim.core.state import ARRIVING, MEMBER, UNEMPLOYED, coop_table, depot_table, worker_table
+from indusco_sim.scenario.schema import Scenario
+from indusco_sim.world.params import Params
+
+
+class NumbaEngine:
+    name = "numba"
+
+    def __init__(self, scenario: Scenario, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale,
+                 worker_capacity: int = 1024):
+        self.s = scenario
+        self.p = params
+        self.n_towns = n_towns
+        self.workers = worker_table(worker_capacity)
+        self.coops = coop_table(len(params.resources))
+        self.depots = depot_table(len(params.resources), max(1, len(depot_towns)))
+        rows = self.depots.add(len(depot_towns))
+        self.depots.town[rows] = depot_towns
+        self.depots.opens[rows] = depot_opens
+        self.depots.scale[rows] = depot_scale
+        self.rule = alloc.PRIORITY if scenario.allocation.rule == "priority" else alloc.PROPORTIONAL
+        self._near: tuple = (None,)  # (travel times, towns_within of them)
+        self._unemployed_after_close: np.ndarray | None = None  # counted by close_and_flee for the foundings
+
+    # ---- counts the model needs to size its random draws -------------------------------------------
+    def n_alive(self) -> int:
+        return int(np.count_nonzero(self.coops.alive))
+
+    # ---- arrivals and movement ---------------------------------------------------------------------
+    def add_workers(self, towns: np.ndarray, skills: np.ndarray, dests: np.ndarray) -> None:
+        rows = self.workers.add(len(towns))
+        w = self.workers
+        w.town[rows], w.skill[rows], w.dest[rows] = towns, skills, dests
+        w.status[rows] = ARRIVING
+        w.wait[rows] = 0
+
+    def seed(self, coop_towns, industries, regions, sizes, loans, idle_towns, idle_skills) -> None:
+        """Create working co-ops with their members, and idle job-seekers, before the first tick."""
+        w = self.workers
+        rows = self._add_coops(coop_towns, industries, regions, sizes, loans, 0)
+        total = int(sizes.sum())
+        members = w.add(total)
+        w.town[members] = np.repeat(coop_towns, sizes)
+        w.dest[members] = w.town[members]
+        w.skill[members] = np.repeat(industries, sizes)
+        w.status[members] = MEMBER
+        w.employer[members] = np.repeat(np.arange(rows.start, rows.stop, dtype=np.int32), sizes)
+        idle = w.add(len(idle_towns))
+        w.town[idle], w.dest[idle], w.skill[idle] = idle_towns, idle_towns, idle_skills
+        w.status[idle] = UNEMPLOYED
+
+    def _add_coops(self, towns, industries, regions, founders, loans, tick) -> slice:
+        """New live cooperatives: founders (agents, all of their own skill), capital and debt = loan (CN$)."""
+        c = self.coops
+        rows = c.add(len(towns))
+        i8 = np.int64  # one dtype for every caller, so the kernel is compiled once (in warm_up)
+        lifecycle.open_coops(rows.start, towns.astype(i8), industries.astype(i8), regions.astype(np.int16),
+                             founders.astype(i8), loans.astype(np.float64), tick, c.town, c.industry,
+                             c.region, c.members, c.founders, c.matched, c.capital, c.debt, c.loan, c.founded,
+                             c.alive)
+        return rows
+
+    def count_unemployed(self) -> np.ndarray:
+        w = self.workers
+        return movement.count_unemployed(w.status, w.town, w.skill, self.n_towns, len(self.p.industries))
+
+    def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
+        pop = self.s.population
+        if self._near[0] is not dist:  # the towns each town knows of, again only when the front has moved
+            self._near = (dist, *movement.towns_within(dist, pop.search_radius_days))
+        return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, pop.crowding,
+                                     pop.distance_scale_days, self._near[1], self._near[2])
+
+    def move(self, key, goals, refuge, next_hop, hop_days, blocked, unemployed, tick_days, p_leave, p_seek) -> None:
+        """Movement of every worker (key: this tick's draw; each worker's uniform is uniform(key, its id)).
+        unemployed: the exact count_unemployed table now; the kernel visits every unemployed worker only when
+        a blocked town holds some."""
+        w = self.workers
+        movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop,
+                              hop_days, blocked, movement.holds_unemployed(unemployed, blocked), tick_days, p_leave,
+                              p_seek)
+
+    # ---- depots ------------------------------------------------------------------------------------
+    def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:
+        """Stock newly opened depots with `months_of_stock` of resupply."""
+        d = self.depots
+        for i in ids:
+            d.stock[i] = self.p.resupply * months_of_stock * d.scale[i]
+            d.equipment[i] = self.s.depots.equipment_resupply_per_month * months_of_stock * d.scale[i]
+
+    def bomb(self, keep: np.ndarray) -> None:
+        """Multiply depot stocks and cooperative equipment and stocks in each town by keep[town]."""
+        d, c = self.depots, self.coops
+        war.damage(keep, d.town, d.stock, d.equipment, c.town, c.stock, c.equipment)
+
+    # ---- allocation --------------------------------------------------------------------------------
+    def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
+        """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
+        s, p, d, c, w = self.s, self.p, self.depots, self.coops, self.workers
+        dep, co = s.depots, s.cooperatives
+        ppa = s.population.persons_per_agent
+        return alloc.allocate_phase(
+            d.stock, d.equipment, d.shipped, depot_open, d.scale, p.resupply * months,
+            p.resupply * dep.max_stock_months, dep.equipment_resupply_per_month * months,
+            dep.equipment_resupply_per_month * dep.max_stock_months,
+            c.alive, c.town, c.industry, c.members, c.matched, c.founders, c.founded, c.equipment, c.capital, c.stock,
+            w.status, w.town, w.skill, w.employer, town_depot, p.army, p.recipe, p.output_per_member,
+            p.equipment_per_member, p.target_agents, p.material_price, dep.equipment_price, P, months, ppa,
+            co.unskilled_productivity, co.working_capital_months, self.rule, s.allocation.transport_per_month * months,
+            tick, p.months_per_tick, co.growth_per_month / ppa, co.wage_per_month * ppa, self.n_towns)
+
+    # ---- production --------------------------------------------------------------------------------
+    def produce(self, P, months) -> float:
+        s, p, c = self.s, self.p, self.coops
+        co = s.cooperatives
+        return production.produce(
+            c.alive, c.industry, c.members, c.matched, c.equipment, c.stock, c.capital, c.debt, c.output, c.sales,
+            p.recipe, p.output_per_member, p.equipment_per_member, p.price, p.material_price, P, months,
+            s.population.persons_per_agent, co.unskilled_productivity, co.wage_per_month, co.repayment_share)
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+    def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:
+        s, c = self.s, self.coops
+        co = s.cooperatives
+        per_member = co.insolvency_months * co.wage_per_month * s.population.persons_per_agent * P  # CN$
+        self._unemployed_after_close = None
+        changed = lifecycle.fail_or_flee(c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate, u_fail,
+                                         u_flee, blocked, refuge, town_region, p_fail, co.flee_success, per_member,
+                                         self.p.min_agents, tick)
+        if changed:  # the same pass counts the unemployed, which founding_candidates needs next
+            w = self.workers
+            self._unemployed_after_close = lifecycle.release_members(w.status, w.town, w.skill, w.employer, c.alive,
+                                                                     c.town, self.n_towns, len(self.p.industries))
+        return changed
+
+    def founding_candidates(self, town_region, region_alive, town_depot, blocked):
+        unemployed, self._unemployed_after_close = self._unemployed_after_close, None
+        if unemployed is None:  # no cooperative closed or moved: count now
+            unemployed = self.count_unemployed()
+        return lifecycle.founding_candidates(unemployed, town_region, region_alive, town_depot, self.depots.stock,
+                                             self.p.recipe, blocked, self.p.min_agents)
+
+    def choose_foundings(self, towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
+                         loan_per_agent):
+        return lifecycle.choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
+                                          self.p.founder_cap, loan_per_agent)
+
+    def found(self, towns, skills, founders, loans, regions, tick) -> None:
+        """Create the chosen cooperatives and enrol their founders."""
+        if len(towns) == 0:
+            return
+        w = self.workers
+        rows = self._add_coops(towns, skills, regions, founders, loans, tick)
+        lifecycle.enrol_founders(w.status, w.town, w.skill, w.employer, rows.start, towns, skills, founders,
+                                 self.n_towns, len(self.p.industries))
+
+    # ---- administration ----------------------------------------------------------------------------
+    def supervision(self, hq, dist, n_regions):
+        a, c = self.s.administration, self.coops
+        return adm.supervision_load(c.alive, c.region, c.town, hq, dist, n_regions, a.supervision_cost,
+                                    a.travel_cost)
+
+    def far_part(self, r, town_region, hq, per_town, dist, is_depot_town):
+        return adm.far_part(r, town_region, hq, per_town, dist, is_depot_town)
+
+    def reassign(self, town_mask: np.ndarray, old: int, new: int) -> None:
+        """Cooperatives of region `old` in the masked towns now belong to region `new`."""
+        c = self.coops
+        c.region[(c.region == old) & town_mask[c.town]] = new
+
+    # ---- collection --------------------------------------------------------------------------------
+    def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(regional table float64[Rg, 7 + I], unemployed agents by town and skill int64[T, I], live co-ops and
+        their member agents by town int64[2, T])."""
+        c, w = self.coops, self.workers
+        return collection.collect_regions(c.alive, c.region, c.town, c.industry, c.members, c.sales, c.capital, c.debt,
+                                          w.status, w.town, w.skill, town_region, n_regions,
+                                          len(self.p.industries), self.s.population.persons_per_agent, P,
+                                          per_month)
+
+    def memory_bytes(self) -> int:
+        return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes()
+
+    # ---- views for Mesa agents and outputs ---------------------------------------------------------
+    def n_coops(self) -> int:
+        return self.coops.n
+
+    def n_depots(self) -> int:
+        return self.depots.n
+
+    def coop_value(self, row: int, column: str):
+        return getattr(self.coops, column)[row]
+
+    def depot_town(self, row: int) -> int:
+        return int(self.depots.town[row])
+
+    def depot_stocks(self, row: int) -> dict[str, float]:
+        out = {r: float(v) for r, v in zip(self.p.resources, self.depots.stock[row], strict=True)}
+        out["equipment"] = float(self.depots.equipment[row])
+        return out
+
+    def coop_columns(self) -> dict[str, np.ndarray]:
+        """Final state of every cooperative that ever lived (one array per column; stock per resource)."""
+        c = self.coops
+        cols = {name: getattr(c, name).copy() for name in c.columns if name != "stock"}
+        for j, r in enumerate(self.p.resources):
+            cols[f"stock_{r}"] = c.stock[:, j].copy()
+        return cols
+
+    def worker_counts(self) -> np.ndarray:
+        """Workers by status (arriving, unemployed, member, left)."""
+        return np.bincount(self.workers.status, minlength=4)
+
+    # ---- per-town views (read-only; the browser page's town inspector) -----------------------------
+    def coops_by_town_industry(self) -> tuple[np.ndarray, np.ndarray]:
+        """Live cooperatives and their member agents per town and industry: two int64 [towns, industries]."""
+        c, n_s = self.coops, len(self.p.industries)
+        keys = c.town[c.alive].astype(np.int64) * n_s + c.industry[c.alive]
+        size = self.n_towns * n_s
+        coops = np.bincount(keys, minlength=size).reshape(self.n_towns, n_s)
+        members = np.bincount(keys, weights=c.members[c.alive], minlength=size).reshape(self.n_towns, n_s)
+        return coops, members.astype(np.int64)
+
+    def workers_by_town_status(self) -> np.ndarray:
+        """Worker agents per town (where they are, or are heading) and status (STATUS_NAMES): int64 [towns, 4]."""
+        w = self.workers
+        placed = w.town >= 0
+        keys = w.town[placed].astype(np.int64) * 4 + w.status[placed]
+        return np.bincount(keys, minlength=self.n_towns * 4).reshape(self.n_towns, 4)
+
+    def depot_stock_by_town(self) -> np.ndarray:
+        """Depot stocks summed per town: resource units [towns, resources], equipment units in a last column."""
+        d = self.depots
+        out = np.zeros((self.n_towns, len(self.p.resources) + 1))
+        np.add.at(out, d.town, np.column_stack([d.stock, d.equipment]))
+        return out

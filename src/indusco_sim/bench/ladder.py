@@ -1,0 +1,157 @@
+"""The benchmark ladder: the compiled core against the Mesa way, from ten thousand to millions of agents.
+
+Each rung (benchmarks/scenarios/rung_*.yaml) runs in a fresh process (bench_rung.py), so that peak memory
+and start-up are its own. The same run also measures the machine's memory bandwidth, cold JIT time (an empty
+numba cache), and the Mesa backend on the rungs it can finish, on identical work and seed, checking that its
+tables are identical. Results: a JSON report and a markdown table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from indusco_sim.results.folder import git_revision, versions
+
+ROOT = Path(__file__).resolve().parents[3]
+SCENARIOS = ROOT / "benchmarks" / "scenarios"
+# rung: (numba ticks timed, mesa ticks timed or 0 to skip the Mesa backend, repetitions of the Mesa timing)
+FULL = {"rung_10k": (52, 20, 3), "rung_100k": (26, 3, 1), "rung_1m": (26, 0, 0), "rung_4m": (10, 0, 0)}
+QUICK = {"rung_10k": (52, 20, 3), "rung_100k": (10, 0, 0)}
+NUMBA_REPEATS = 5  # repetitions of the numba timing over the Mesa backend's ticks (each takes milliseconds)
+TARGETS = {"ratio_10k": 100.0, "ticks_per_s_1m": 50.0, "ticks_per_s_4m": 10.0, "bytes_per_worker_4m": 200.0,
+           "bandwidth_fraction": 0.2, "exponent": 1.1, "warm_start_s": 2.0, "cold_jit_s": 30.0}
+
+
+def run_rung(scenario: Path, ticks: int, backend: str = "numba", compare_with: Path | None = None,
+             repeats: int = 1) -> dict:
+    """Run one rung in a fresh process and return its measurements (the fastest of `repeats` timings)."""
+    args = [sys.executable, "-m", "indusco_sim.bench.rung", str(scenario), str(ticks), backend]
+    args += [str(compare_with) if compare_with is not None else "-", str(repeats)]
+    started = time.time()
+    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark rung {scenario.name} ({backend}) failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_to_first_tick_s"] = round(result.pop("first_tick_end_epoch") - started, 4)
+    return result
+
+
+def probe_bandwidth(megabytes: int = 256, repeats: int = 5) -> float:
+    """Memory bandwidth in bytes/s: best of `repeats` copies of a large array (read + write bytes counted)."""
+    src = np.ones(megabytes * 2**20 // 8)
+    dst = np.empty_like(src)
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        np.copyto(dst, src)
+        best = min(best, time.perf_counter() - t0)
+    return 2 * src.nbytes / best
+
+
+def cold_jit_seconds() -> float:
+    """Compile every kernel from an empty numba cache, in a fresh process."""
+    with tempfile.TemporaryDirectory() as cache:
+        code = "import time; from indusco_sim.core.kernels import warm_up; t=time.perf_counter(); warm_up(); " \
+               "print(time.perf_counter()-t)"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "NUMBA_CACHE_DIR": cache})
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def fit_exponent(workers: list[int], seconds_per_tick: list[float]) -> float:
+    """Slope of log(time per tick) against log(workers): 1 is linear."""
+    if len(workers) < 2:
+        return float("nan")
+    return float(np.polyfit(np.log(workers), np.log(seconds_per_tick), 1)[0])
+
+
+def run_ladder(quick: bool = False, progress: Callable[[str], None] | None = None) -> dict:
+    """Every rung with numba, the Mesa backend where it can finish, bandwidth and JIT probes, ratios."""
+    plan = QUICK if quick else FULL
+    say = progress or (lambda _: None)
+    say("memory bandwidth")
+    bandwidth = probe_bandwidth()
+    say("cold JIT")
+    cold = cold_jit_seconds()
+    rungs = {}
+    for name, (ticks, mesa_ticks, mesa_repeats) in plan.items():
+        scenario = SCENARIOS / f"{name}.yaml"
+        say(f"{name}: numba")
+        with tempfile.TemporaryDirectory() as tmp:
+            numba_result = run_rung(scenario, ticks, "numba")
+            row = {"numba": numba_result}
+            if mesa_ticks:
+                # the ratio compares the same ticks, each backend's fastest of several timings
+                say(f"{name}: mesa")
+                ref = Path(tmp) / "ref.parquet"
+                same = run_rung(scenario, mesa_ticks, "numba", compare_with=ref, repeats=NUMBA_REPEATS)
+                mesa = run_rung(scenario, mesa_ticks, "mesa", compare_with=ref, repeats=mesa_repeats)
+                row["numba_same_ticks"] = same
+                row["mesa"] = mesa
+                row["ratio"] = round(mesa["seconds_per_tick"] / same["seconds_per_tick"], 1)
+                row["identical"] = mesa["identical"]
+        move_s = numba_result["phase_ms"]["movement"] / 1000
+        row["movement_bandwidth_fraction"] = round(numba_result["movement_bytes"] / bandwidth / move_s, 4)
+        rungs[name] = row
+    workers = [r["numba"]["workers"] for r in rungs.values()]
+    per_tick = [r["numba"]["seconds_per_tick"] for r in rungs.values()]
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_revision": git_revision(),
+        "quick": quick,
+        "machine": {"cpus": os.cpu_count(), "platform": sys.platform, "bandwidth_gb_s": round(bandwidth / 1e9, 2)},
+        "versions": versions(),
+        "cold_jit_s": round(cold, 3),
+        "exponent": round(fit_exponent(workers, per_tick), 3),
+        "rungs": rungs,
+        "targets": TARGETS,
+    }
+
+
+def markdown(report: dict) -> str:
+    """The report as a markdown table, one line per rung."""
+    lines = [f"Benchmarks {report['date']} at {report['git_revision'][:12]} "
+             f"({report['machine']['cpus']} CPUs, {report['machine']['bandwidth_gb_s']} GB/s copy bandwidth; "
+             f"cold JIT {report['cold_jit_s']} s; time-per-tick exponent {report['exponent']})", "",
+             "| rung | workers | co-ops | depots | ticks/s | worker-updates/s | bytes/worker | warm start s | "
+             "movement % of bandwidth bound | mesa ms/tick | numba ms/tick, same ticks | numba/mesa | identical |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, r in report["rungs"].items():
+        n, mesa, same = r["numba"], r.get("mesa"), r.get("numba_same_ticks")
+        against = (f"{1000 * mesa['seconds_per_tick']:.2f} | {1000 * same['seconds_per_tick']:.3f} | "
+                   f"{r['ratio']:.0f}x | {r['identical']}") if mesa else "- | - | - | -"
+        lines.append(
+            f"| {name} | {n['workers']:,} | {n['coops']:,} | {n['depots']:,} | {n['ticks_per_s']:.1f} | "
+            f"{n['worker_updates_per_s']:.3g} | {n['peak_bytes_per_worker']:.0f} | {n['warm_start_s']:.2f} | "
+            f"{100 * r['movement_bandwidth_fraction']:.0f}% | {against} |")
+    lines.append("")
+    lines.append("Time per phase (ms per tick, numba):")
+    lines.append("")
+    phases = list(next(iter(report["rungs"].values()))["numba"]["phase_ms"])
+    lines.append("| rung | " + " | ".join(phases) + " |")
+    lines.append("|---|" + "---|" * len(phases))
+    for name, r in report["rungs"].items():
+        lines.append(f"| {name} | " + " | ".join(f"{r['numba']['phase_ms'][p]:.2f}" for p in phases) + " |")
+    return "\n".join(lines)
+
+
+def write_report(report: dict, path: Path | None = None) -> Path:
+    """benchmarks/results/<date>-<git rev>.json unless `path` is given."""
+    if path is None:
+        rev = report["git_revision"][:10].replace("+", "-")
+        kind = "-quick" if report["quick"] else ""
+        path = ROOT / "benchmarks" / "results" / f"{report['date'][:10]}-{rev}{kind}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,55 @@
+"""Production and finance: Leontief output, sales at the price level, wages and loan repayment.
+
+Units: output in each industry's units per tick; money CN$ nominal; P the price level (1937 = 1).
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from indusco_sim.core.kernels.allocation import labour_units
+
+
+@njit(cache=True)
+def produce(alive, industry, members, matched, equipment, stock, capital, debt, output, sales, recipe,
+            output_per_member, equipment_per_member, price, material_price, P, months, persons_per_agent,
+            unskilled_productivity, wage_per_month, repayment_share):
+    """Produce, sell, pay members, repay loans. Returns the CN$ repaid to the loan fund this tick.
+
+    Output = min(labour capacity, equipment capacity, materials held / recipe) for the tick.
+    Surplus = sales - wages - materials used (at current prices); `repayment_share` of a positive surplus
+    goes to the loan, never more than the debt or the capital on hand.
+    """
+    repaid = 0.0
+    for c in range(alive.shape[0]):
+        if not alive[c]:
+            output[c] = 0.0
+            sales[c] = 0.0
+            continue
+        i = industry[c]
+        labour = labour_units(members[c], matched[c], unskilled_productivity, persons_per_agent)
+        q = labour * output_per_member[i] * months
+        if equipment_per_member[i] > 0:
+            q = min(q, equipment[c] / equipment_per_member[i] * output_per_member[i] * months)
+        unit_cost = 0.0
+        for r in range(stock.shape[1]):
+            need = recipe[i, r]
+            if need > 0:
+                q = min(q, stock[c, r] / need)
+                unit_cost += need * material_price[r]
+        q = max(q, 0.0)
+        for r in range(stock.shape[1]):
+            if recipe[i, r] > 0:  # only inputs are used up
+                stock[c, r] = max(0.0, stock[c, r] - q * recipe[i, r])
+        revenue = q * price[i] * P
+        wages = members[c] * persons_per_agent * wage_per_month * months * P
+        capital[c] += revenue - wages
+        surplus = revenue - wages - q * unit_cost * P
+        if surplus > 0 and debt[c] > 0:
+            pay = min(repayment_share * surplus, debt[c], max(capital[c], 0.0))
+            capital[c] -= pay
+            debt[c] -= pay
+            repaid += pay
+        output[c] = q
+        sales[c] = revenue
+    return repaid

@@ -1,0 +1,159 @@
+"""Fitting scenario parameters to the archive figures up to Dec 1940 (optuna's TPE sampler).
+
+Every trial runs the same seeds (common random numbers) in dask worker processes, up to just past the last
+calibration date. The objective is the weighted root-mean-square of log(ensemble median / archive) over the
+calibration figures, plus a penalty for each region too many or too few at the end of 1940 (five regions).
+Later figures are never looked at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from indusco_sim.errors import InputError, did_you_mean
+from indusco_sim.experiments import ensemble
+from indusco_sim.results.history import CALIBRATION_END
+from indusco_sim.scenario.schema import Scenario
+from indusco_sim.scenario.validation_errors import fields_at
+
+REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
+REGIONAL_WEIGHT = 0.5  # regional snapshots are partial scopes: they count half as much as national figures
+NATIONAL_BAND = math.log(1.15)  # national co-ops and members should be within 15% of the archive ...
+BAND_PENALTY = 2.0  # ... and each log-error beyond that band costs this much more
+
+
+@dataclass(frozen=True)
+class ParamRange:
+    path: str
+    low: float
+    high: float
+    integer: bool = False
+    log: bool = False
+
+    def suggest(self, trial):
+        if self.integer:
+            return trial.suggest_int(self.path, int(self.low), int(self.high), log=self.log)
+        return trial.suggest_float(self.path, self.low, self.high, log=self.log)
+
+
+def parse_param(text: str, scenario: Scenario) -> ParamRange:
+    """'a.b=LOW:HIGH' or 'a.b=LOW:HIGH:log' -> ParamRange, checked against the scenario's schema."""
+    label = f"--param {text}"
+    key, sep, bounds = text.partition("=")
+    parts = bounds.split(":")
+    if not sep or len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "log"):
+        raise InputError("a parameter range needs the form key.path=LOW:HIGH (or LOW:HIGH:log)", file=label,
+                         valid="e.g. --param administration.founding_cost=0.05:0.5")
+    path = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+    data = scenario.model_dump(mode="python")
+    node = data
+    for i, part in enumerate(path):
+        if not isinstance(node, dict | list) or (isinstance(node, dict) and part not in node):
+            choices = fields_at(path[: i + 1], data) if isinstance(node, dict) else []
+            raise InputError(f"unknown key '{part}'{did_you_mean(str(part), choices)}", file=label, key=key,
+                             valid="one of " + ", ".join(choices) if choices else "a numeric scenario key")
+        node = node[part]
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        raise InputError(f"'{key}' is not a number (it is {type(node).__name__})", file=label, key=key,
+                         valid="a numeric scenario key")
+    try:
+        low, high = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise InputError(f"bounds '{bounds}' are not numbers", file=label, key=key, valid="LOW:HIGH") from None
+    if not low < high or (len(parts) == 3 and low <= 0):
+        raise InputError(f"bounds {low}:{high} are not an increasing range", file=label, key=key,
+                         valid="LOW < HIGH (and LOW > 0 on a log scale)")
+    return ParamRange(key, low, high, integer=isinstance(node, int), log=len(parts) == 3)
+
+
+def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
+    """The scenario with dotted keys set (validated again)."""
+    data = scenario.model_dump(mode="python")
+    for key, value in values.items():
+        node = data
+        parts = [int(p) if p.isdigit() else p for p in key.split(".")]
+        for part in parts[:-1]:
+            node = node[part]
+        node[parts[-1]] = value
+    return Scenario.model_validate(data)
+
+
+def objective(report: dict) -> float:
+    """Weighted RMS of log(median / archive) over calibration figures, plus BAND_PENALTY times each national
+    co-op or member log-error beyond 15%, plus |regions(1940) - 5|."""
+    errs, weights, beyond = [], [], 0.0
+    for f in report["figures"]:
+        if f["hold_out"]:
+            continue
+        err = math.log(max(f["median"], 1e-9) / f["archive"])
+        errs.append(err)
+        national = f["region"] == "China"
+        weights.append(1.0 if national else REGIONAL_WEIGHT)
+        if national and f["metric"] in ("cooperatives", "members"):
+            beyond += max(0.0, abs(err) - NATIONAL_BAND)
+    value = math.sqrt(np.average(np.square(errs), weights=weights)) if errs else 0.0
+    value += BAND_PENALTY * beyond
+    regions = report["regions"].get(str(CALIBRATION_END))
+    return value + (abs(regions["median"] - REGIONS_1940) if regions else 0.0)
+
+
+def calibration_horizon(scenario: Scenario) -> Scenario:
+    """The scenario cut to just past the last calibration date (nothing later is simulated)."""
+    end = min(scenario.time.end, CALIBRATION_END + dt.timedelta(days=31))
+    return scenario.model_copy(update={"time": scenario.time.model_copy(update={"end": end})})
+
+
+def fit(scenario: Scenario, ranges: list[ParamRange], n_seeds: int, trials: int, client,
+        progress: Callable[[int, float], None] | None = None) -> tuple[object, list[int]]:
+    """Run `trials` optuna trials; returns (study, seeds)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    seeds = ensemble.derive_seeds(scenario.seed, n_seeds)
+    short = calibration_horizon(scenario)
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=scenario.seed))
+    study.enqueue_trial({r.path: _current(scenario, r.path) for r in ranges if r.low <= _current(scenario, r.path)
+                         <= r.high})
+    for k in range(trials):
+        trial = study.ask()
+        values = {r.path: r.suggest(trial) for r in ranges}
+        members = ensemble.run_members(with_values(short, values), seeds, client)
+        report = ensemble.calibration(members)
+        value = objective(report)
+        trial.set_user_attr("figures", [{k2: f[k2] for k2 in ("date", "region", "metric", "archive", "median")}
+                                        for f in report["figures"] if not f["hold_out"]])
+        study.tell(trial, value)
+        if progress is not None:
+            progress(k + 1, study.best_value)
+    return study, seeds
+
+
+def _current(scenario: Scenario, key: str) -> float:
+    node = scenario.model_dump(mode="python")
+    for part in key.split("."):
+        node = node[int(part) if part.isdigit() else part]
+    return node
+
+
+def fitted_yaml(source: Path, out: Path, name: str, values: dict[str, float], n_seeds: int, trials: int,
+                best: float) -> str:
+    """A scenario that extends `source` and sets the fitted values."""
+    nested: dict = {}
+    for key, value in values.items():
+        node = nested
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = round(float(value), 6) if isinstance(value, float) else value
+    header = (f"# Fitted by `indusco calibrate` against the archive figures to {CALIBRATION_END}\n"
+              f"# ({n_seeds} seeds x {trials} trials; objective {best:.4f}: weighted RMS of log(model/archive)).\n")
+    body = {"extends": os.path.relpath(source.resolve(), out.resolve()), "name": f"{name}-fitted", **nested}
+    return header + yaml.safe_dump(body, sort_keys=False)

@@ -1,0 +1,139 @@
+"""Ensembles: one run per seed (seeds derived with numpy's SeedSequence), in dask worker processes.
+
+By default a LocalCluster is started in this process (nothing needs to be running first); given a scheduler
+address the same code runs on a real cluster. Each run returns its tables; the parent writes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from indusco_sim.results import history, tables
+from indusco_sim.scenario.schema import Scenario
+
+METRICS = ("cooperatives", "members", "unemployed", "output_nominal", "output_real", "capital", "loans_outstanding")
+QUANTILES = {"q10": 0.1, "median": 0.5, "q90": 0.9}
+
+
+def derive_seeds(seed: int, n: int) -> list[int]:
+    """n independent seeds spawned from the scenario's seed (numpy SeedSequence)."""
+    return [int(child.generate_state(1, dtype=np.uint32)[0]) for child in np.random.SeedSequence(seed).spawn(n)]
+
+
+def simulate_member(scenario: dict, seed: int) -> dict:
+    """Run one member of an ensemble (in a worker process). Returns its tables, comparison and summary."""
+    from indusco_sim.experiments.single import simulate, summarise
+    from indusco_sim.scenario.load import LoadedScenario
+
+    loaded = LoadedScenario(Scenario.model_validate(scenario), None)
+    model, timing = simulate(loaded, seed=seed)
+    ts = tables.timeseries(model)
+    town_ts = tables.town_timeseries(model)
+    coops = tables.cooperatives(model)
+    comparison = history.compare(ts, town_ts, coops)
+    return {"seed": seed, "timeseries": ts, "towns_timeseries": town_ts, "cooperatives": coops,
+            "comparison": comparison, "summary": summarise(model, ts, comparison), "timing": timing}
+
+
+@contextlib.contextmanager
+def dask_client(address: str | None = None, workers: int | None = None) -> Iterator:
+    """A dask Client: connected to `address`, or to a LocalCluster of worker processes started here."""
+    from dask.distributed import Client, LocalCluster
+
+    if address:
+        with Client(address) as client:
+            yield client
+        return
+    n = workers or max(1, os.cpu_count() or 1)
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster, Client(cluster) as client:
+        yield client
+
+
+def run_members(scenario: Scenario, seeds: list[int], client, progress: Callable[[int], None] | None = None,
+                member: Callable = simulate_member) -> list[dict]:
+    """Submit one run per seed to `client`; results come back in seed order."""
+    from dask.distributed import as_completed
+
+    payload = scenario.model_dump(mode="json")
+    futures = [client.submit(member, payload, s, pure=False) for s in seeds]
+    for done, _ in enumerate(as_completed(futures), start=1):
+        if progress is not None:
+            progress(done)
+    return [f.result() for f in futures]
+
+
+def long_metrics(ts: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """A run's time series in long form, with the national total as region 'China'."""
+    coop_cols = [c for c in ts.columns if c.startswith("coops_")]
+    cols = [*METRICS, *coop_cols]
+    nat = tables.national(ts)
+    nat["region"] = "China"
+    both = pd.concat([ts[["date", "region", *cols]], nat[["date", "region", *cols, "regions"]]], ignore_index=True)
+    out = both.melt(id_vars=["date", "region"], var_name="metric", value_name="value").dropna(subset=["value"])
+    out["seed"] = seed
+    return out
+
+
+def summarise_members(members: list[dict]) -> pd.DataFrame:
+    """Median and 10/90% quantiles per (date, region, metric) across runs; `runs` counts the runs that had
+    that region at that date."""
+    long = pd.concat([long_metrics(m["timeseries"], m["seed"]) for m in members], ignore_index=True)
+    grouped = long.groupby(["date", "region", "metric"], sort=True)["value"]
+    out = grouped.quantile(list(QUANTILES.values())).unstack()
+    out.columns = list(QUANTILES)
+    out["runs"] = grouped.count()
+    return out.reset_index()
+
+
+def calibration(members: list[dict]) -> dict:
+    """For each archive figure: the ensemble median and 10-90% band, the error, and whether the archive
+    point falls inside the band; plus the regions and splits the runs produced."""
+    figures: dict[tuple, dict] = {}
+    for m in members:
+        for c in m["comparison"]:
+            key = (c["date"], c["region"], c["scope"], c["metric"])
+            figures.setdefault(key, {**{k: c[k] for k in ("date", "region", "scope", "metric", "archive",
+                                                          "hold_out", "source")}, "values": []})
+            figures[key]["values"].append(c["model"])
+    rows = []
+    for fig in figures.values():
+        values = np.array(fig.pop("values"))
+        q10, med, q90 = np.quantile(values, [0.1, 0.5, 0.9])
+        rows.append({**fig, "median": float(med), "q10": float(q10), "q90": float(q90), "runs": len(values),
+                     "error": float(med / fig["archive"] - 1.0), "inside": bool(q10 <= fig["archive"] <= q90)})
+    fitted = [r for r in rows if not r["hold_out"]]
+    return {
+        "figures": rows,
+        "calibration_figures": len(fitted),
+        "inside_band": sum(r["inside"] for r in fitted),
+        "rms_log_error": rms_log_error(fitted),
+        "regions": region_counts(members),
+        "splits": [{**s, "seed": m["seed"]} for m in members for s in m["summary"]["splits"]],
+    }
+
+
+def rms_log_error(rows: list[dict], key: str = "median") -> float:
+    """Root mean square of log(model / archive) over figures (a symmetric relative error)."""
+    errs = [np.log(max(r[key], 1e-9) / r["archive"]) for r in rows]
+    return float(np.sqrt(np.mean(np.square(errs)))) if errs else float("nan")
+
+
+def region_counts(members: list[dict], dates: tuple[str, ...] = ("1940-12-31", "1942-06-30")) -> dict:
+    """Number of regions in each run at each date (runs that reach the date)."""
+    out = {}
+    for day in dates:
+        counts = []
+        for m in members:
+            ts = m["timeseries"]
+            rows = history.row_at(ts, pd.Timestamp(day))
+            if not rows.empty:
+                counts.append(int(rows["region"].nunique()))
+        if counts:
+            out[day] = {"median": float(np.median(counts)), "min": min(counts), "max": max(counts), "runs": counts}
+    return out

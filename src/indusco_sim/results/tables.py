@@ -1,0 +1,130 @@
+"""The run's tables as pandas DataFrames: the (tick, region) time series, the cooperatives, the towns."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from indusco_sim.core.kernels.collection import CAPITAL, COOPS, LOANS, MEMBERS, N_BASE, OUT_NOMINAL, OUT_REAL, UNEMP
+from indusco_sim.core.state import FATE_NAMES
+
+if TYPE_CHECKING:
+    from indusco_sim.model import IndusModel
+
+INT_COLUMNS = ("cooperatives", "members", "unemployed")
+
+
+def timeseries(model: IndusModel) -> pd.DataFrame:
+    """One row per (tick, region) for every region existing at that tick.
+
+    Units: members and unemployed in persons; output_* in CN$ per month (nominal, and real at 1937 prices);
+    capital and loans_outstanding in CN$ nominal; price_level with Jan-Jun 1937 = 1; staff (organisers) and
+    supervision_load (organiser-months per month) of the region.
+    """
+    cal = model.p.calendar
+    industries = model.p.industries
+    parts = []
+    for tick, ids, table, admin in model.records:
+        if len(ids) == 0:
+            continue
+        frame = pd.DataFrame({
+            "tick": np.full(len(ids), tick, dtype=np.int64),
+            "date": pd.Timestamp(cal.date_of(tick)),
+            "region": [model.region_names[i] for i in ids],
+            "cooperatives": table[:, COOPS].astype(np.int64),
+            "members": table[:, MEMBERS].astype(np.int64),
+            "unemployed": table[:, UNEMP].astype(np.int64),
+            "output_nominal": table[:, OUT_NOMINAL],
+            "output_real": table[:, OUT_REAL],
+            "capital": table[:, CAPITAL],
+            "loans_outstanding": table[:, LOANS],
+            "price_level": np.full(len(ids), model.p.P[tick]),
+            "staff": admin[:, 0],
+            "supervision_load": admin[:, 1],
+        })
+        for j, name in enumerate(industries):
+            frame[f"coops_{name}"] = table[:, N_BASE + j].astype(np.int64)
+        parts.append(frame)
+    if not parts:
+        return pd.DataFrame(columns=["tick", "date", "region", *INT_COLUMNS])
+    out = pd.concat(parts, ignore_index=True)
+    out["date"] = out["date"].astype("datetime64[s]")
+    return out
+
+
+def national(ts: pd.DataFrame) -> pd.DataFrame:
+    """Sum the regions of each tick: one row per tick."""
+    numeric = [c for c in ts.columns if c not in ("tick", "date", "region", "price_level")]
+    out = ts.groupby(["tick", "date"], as_index=False)[numeric].sum()
+    out["regions"] = ts.groupby("tick")["region"].count().to_numpy()
+    return out
+
+
+def town_timeseries(model: IndusModel) -> pd.DataFrame:
+    """One row per (tick, town) with live cooperatives and their members (persons)."""
+    cal = model.p.calendar
+    n = model.network.n_towns
+    ticks = [record[0] for record in model.records]
+    if not ticks:
+        return pd.DataFrame(columns=["tick", "date", "town", "cooperatives", "members"])
+    counts = np.stack(model.town_records)  # [ticks, 2, T]
+    return pd.DataFrame({
+        "tick": np.repeat(np.asarray(ticks, dtype=np.int64), n),
+        "date": np.repeat(np.array([cal.date_of(t) for t in ticks], dtype="datetime64[s]"), n),
+        "town": np.tile(np.asarray(model.town_names), len(ticks)),
+        "cooperatives": counts[:, 0, :].reshape(-1),
+        "members": counts[:, 1, :].reshape(-1) * model.spec.population.persons_per_agent,
+    })
+
+
+def cooperatives(model: IndusModel) -> pd.DataFrame:
+    """Final state of every cooperative that ever lived, one row each (id = row in the arrays)."""
+    cols = model.engine.coop_columns()
+    cal = model.p.calendar
+    n = len(cols["town"])
+    ppa = model.spec.population.persons_per_agent
+    frame = pd.DataFrame({
+        "id": np.arange(n, dtype=np.int64),
+        "town": [model.town_names[t] for t in cols["town"]],
+        "industry": [model.p.industries[i] for i in cols["industry"]],
+        "region": [model.region_names[r] if r >= 0 else "" for r in cols["region"]],
+        "members": cols["members"].astype(np.int64) * ppa,
+        "skilled_members": cols["matched"].astype(np.int64) * ppa,
+        "equipment": cols["equipment"],
+        "capital": cols["capital"],
+        "debt": cols["debt"],
+        "loan": cols["loan"],
+        "output_last_tick": cols["output"],
+        "sales_last_tick": cols["sales"],
+        "founded_tick": cols["founded"].astype(np.int64),
+        "founded_date": pd.to_datetime([str(cal.date_of(int(t))) for t in cols["founded"]]).astype("datetime64[s]"),
+        "died_tick": cols["died"].astype(np.int64),
+        "alive": cols["alive"].astype(bool),
+        "fate": [FATE_NAMES[f] for f in cols["fate"]],
+    })
+    for key, values in cols.items():
+        if key.startswith("stock_"):
+            frame[key] = values
+    return frame
+
+
+def towns(model: IndusModel) -> pd.DataFrame:
+    """Each town now: position, region, cooperatives and members there, occupied, HQ or depot."""
+    cols = model.engine.coop_columns()
+    alive = cols["alive"].astype(bool)
+    n = model.network.n_towns
+    coops = np.bincount(cols["town"][alive], minlength=n)
+    members = np.bincount(cols["town"][alive], weights=cols["members"][alive], minlength=n)
+    hqs = set(model.regions.hq[model.regions.alive].tolist())
+    t = model.network.towns
+    return pd.DataFrame({
+        "town": t["town"], "lat": t["lat"], "lon": t["lon"],
+        "region": [model.region_names[r] if r >= 0 else "" for r in model.town_region],
+        "cooperatives": coops.astype(np.int64),
+        "members": (members * model.spec.population.persons_per_agent).astype(np.int64),
+        "occupied": model.occupied.copy(),
+        "hq": [i in hqs for i in range(n)],
+        "depot": model.is_depot_town.copy(),
+    })
