@@ -24,9 +24,8 @@ import numpy as np
 from mesa.discrete_space import Network as NetworkSpace
 
 from indusco_sim.backends.numba_engine import NumbaEngine
-from indusco_sim.core.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
 from indusco_sim.core.kernels.paths import serving_depots
-from indusco_sim.core.state import region_table
+from indusco_sim.core.state import NATIONAL, region_table
 from indusco_sim.data import scenarios_dir
 from indusco_sim.regions import RegionsMixin
 from indusco_sim.scenario.load import load_scenario
@@ -39,8 +38,6 @@ from indusco_sim.world.schedule import build_schedule
 PHASES = ("events", "arrivals", "movement", "allocation", "production", "lifecycle", "administration",
           "collection")
 NEVER = np.iinfo(np.int32).max
-# national totals the model keeps for the DataCollector: name -> column of the collected table
-NATIONAL = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}
 BACKENDS = ("numba", "mesa")
 
 

@@ -13,6 +13,14 @@ import numpy as np
 ARRIVING, UNEMPLOYED, MEMBER, LEFT = 0, 1, 2, 3
 STATUS_NAMES = ("arriving", "unemployed", "member", "left")
 
+# columns of the regional table the collection phase returns (float64[regions, N_BASE + industries]):
+# cooperatives, members (persons), unemployed (persons), output nominal and real (CN$ per month), capital and
+# loans outstanding (CN$ nominal), then cooperatives by industry from N_BASE on
+COOPS, MEMBERS, UNEMP, OUT_NOMINAL, OUT_REAL, CAPITAL, LOANS = range(7)
+N_BASE = 7
+# national figures the model keeps for the DataCollector and the page: name -> column of that table
+NATIONAL = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}
+
 # cooperative fate codes (int8)
 FATE_ALIVE, FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 0, 1, 2, 3
 FATE_NAMES = ("alive", "dissolved", "insolvent", "lost to occupation")

@@ -11,11 +11,9 @@ import threading
 
 import pandas as pd
 
-from indusco_sim.core.kernels.collection import COOPS, MEMBERS, OUT_REAL, UNEMP
+from indusco_sim.core.state import NATIONAL as COLUMNS
 from indusco_sim.model import IndusModel
 from indusco_sim.viz.settings import Settings
-
-COLUMNS = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}
 
 
 class VizModel(IndusModel):

@@ -27,8 +27,20 @@ from indusco_sim.backends.mesa import towns as towns_
 from indusco_sim.backends.mesa.agents import DepotAgent, WorkerAgent
 from indusco_sim.backends.mesa.coop import CoopAgent
 from indusco_sim.backends.mesa.rules import Fate, Rules, Trip
-from indusco_sim.core.kernels.collection import CAPITAL, COOPS, LOANS, MEMBERS, N_BASE, OUT_NOMINAL, OUT_REAL, UNEMP
-from indusco_sim.core.state import ARRIVING, LEFT, UNEMPLOYED, coop_table
+from indusco_sim.core.state import (
+    ARRIVING,
+    CAPITAL,
+    COOPS,
+    LEFT,
+    LOANS,
+    MEMBERS,
+    N_BASE,
+    OUT_NOMINAL,
+    OUT_REAL,
+    UNEMP,
+    UNEMPLOYED,
+    coop_table,
+)
 from indusco_sim.scenario.schema import Scenario
 from indusco_sim.world.params import Params
 

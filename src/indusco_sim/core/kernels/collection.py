@@ -6,12 +6,18 @@ import numpy as np
 from numba import njit
 
 from indusco_sim.core.kernels.counts import count_at_most
-
-ARRIVING, UNEMPLOYED = 0, 1
-
-# columns of the float table returned by collect_regions
-COOPS, MEMBERS, UNEMP, OUT_NOMINAL, OUT_REAL, CAPITAL, LOANS = range(7)
-N_BASE = 7
+from indusco_sim.core.state import (
+    ARRIVING,
+    CAPITAL,
+    COOPS,
+    LOANS,
+    MEMBERS,
+    N_BASE,
+    OUT_NOMINAL,
+    OUT_REAL,
+    UNEMP,
+    UNEMPLOYED,
+)
 
 
 @njit(cache=True)

@@ -11,8 +11,7 @@ import numpy as np
 from numba import njit
 
 from indusco_sim.core.kernels.counts import count_equal
-
-UNEMPLOYED, MEMBER = 1, 2
+from indusco_sim.core.state import MEMBER, UNEMPLOYED
 
 
 @njit(cache=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-UNEMPLOYED, MEMBER = 1, 2
+from indusco_sim.core.state import MEMBER, UNEMPLOYED
+
 FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 1, 2, 3
 
 

@@ -12,8 +12,8 @@ from numba.cpython.unsafe.numbers import trailing_zeros
 
 from indusco_sim.core.kernels.counts import count_equal
 from indusco_sim.core.kernels.random import GOLDEN, below, mix53
+from indusco_sim.core.state import ARRIVING, LEFT, UNEMPLOYED
 
-ARRIVING, UNEMPLOYED, MEMBER, LEFT = 0, 1, 2, 3
 # Temporary status codes, only inside move_workers: an unemployed worker who did not leave and drew
 # r < p_leave + p_seek (SEEKING), or who did not while a blocked town may hold unemployed workers (STAYING).
 # Marked workers (ARRIVING, SEEKING, STAYING) are the status bytes with no bit of ~(SEEKING | STAYING).
