@@ -95,7 +95,7 @@ def run_ensemble(loaded, target: Path, n: int, force: bool, started: float, sche
                  workers: int | None, quiet: bool) -> None:
     """Run n seeds in dask worker processes with one progress bar, then write the ensemble folder."""
     from indusco_sim.experiments import ensemble
-    from indusco_sim.experiments.single import write_ensemble
+    from indusco_sim.experiments.ensemble_folder import write_ensemble
 
     seeds = ensemble.derive_seeds(loaded.scenario.seed, n)
     try:

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from indusco_sim.experiments.single import simulate, tabulate
 from indusco_sim.results import history, tables
+from indusco_sim.scenario.load import LoadedScenario
 from indusco_sim.scenario.schema import Scenario
 
 METRICS = ("cooperatives", "members", "unemployed", "output_nominal", "output_real", "capital", "loans_outstanding")
@@ -27,17 +29,9 @@ def derive_seeds(seed: int, n: int) -> list[int]:
 
 def simulate_member(scenario: dict, seed: int) -> dict:
     """Run one member of an ensemble (in a worker process). Returns its tables, comparison and summary."""
-    from indusco_sim.experiments.single import simulate, summarise
-    from indusco_sim.scenario.load import LoadedScenario
-
     loaded = LoadedScenario(Scenario.model_validate(scenario), None)
     model, timing = simulate(loaded, seed=seed)
-    ts = tables.timeseries(model)
-    town_ts = tables.town_timeseries(model)
-    coops = tables.cooperatives(model)
-    comparison = history.compare(ts, town_ts, coops)
-    return {"seed": seed, "timeseries": ts, "towns_timeseries": town_ts, "cooperatives": coops,
-            "comparison": comparison, "summary": summarise(model, ts, comparison), "timing": timing}
+    return {"seed": seed, **tabulate(model), "timing": timing}
 
 
 @contextlib.contextmanager

@@ -82,15 +82,24 @@ def summarise(model: IndusModel, ts, comparison: list[dict]) -> dict:
     }
 
 
-def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: dict, force: bool,
-                  started: float, plots_on: bool = True, snapshots: MonthlySnapshots | None = None) -> RunResult:
-    """Tables, summary, manifest, resolved scenario and plots (and the GIF, given snapshots), written
-    atomically into `out`."""
+def tabulate(model: IndusModel) -> dict:
+    """The run's tables (timeseries, towns_timeseries, cooperatives), its comparison with the archive and its
+    summary: what a results folder and an ensemble member both hold."""
     ts = tables.timeseries(model)
     town_ts = tables.town_timeseries(model)
     coops = tables.cooperatives(model)
     comparison = history.compare(ts, town_ts, coops)
-    summary = summarise(model, ts, comparison)
+    return {"timeseries": ts, "towns_timeseries": town_ts, "cooperatives": coops, "comparison": comparison,
+            "summary": summarise(model, ts, comparison)}
+
+
+def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: dict, force: bool,
+                  started: float, plots_on: bool = True, snapshots: MonthlySnapshots | None = None) -> RunResult:
+    """Tables, summary, manifest, resolved scenario and plots (and the GIF, given snapshots), written
+    atomically into `out`."""
+    run = tabulate(model)
+    ts, town_ts, coops, comparison, summary = (run[k] for k in ("timeseries", "towns_timeseries", "cooperatives",
+                                                                  "comparison", "summary"))
     resolved = dump_yaml(model.spec.model_copy(update={"seed": summary["seed"]}))
     with outputs.atomic_folder(out, force=force) as tmp:
         outputs.write_table(ts, tmp, "timeseries", csv=True)
@@ -111,34 +120,3 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
             extra={"scenario": model.spec.name, "scenario_file": str(loaded.path) if loaded.path else None,
                    "memory_bytes": int(model.engine.memory_bytes())}))
     return RunResult(out, comparison, summary, timing)
-
-
-def write_ensemble(members: list[dict], loaded: LoadedScenario, out: Path, seeds: list[int], force: bool,
-                   started: float, scheduler: str | None) -> tuple[dict, dict]:
-    """Each run's tables under runs/seed-N/, plus ensemble.parquet (median and 10/90% quantiles per date,
-    region and metric), calibration.json, plots/history_comparison.png, the manifest and resolved scenario."""
-    from indusco_sim.experiments import ensemble
-    from indusco_sim.results.bands import plot_history_comparison
-
-    ens = ensemble.summarise_members(members)
-    report = ensemble.calibration(members)
-    with outputs.atomic_folder(out, force=force) as tmp:
-        for m in members:
-            run_dir = tmp / "runs" / f"seed-{m['seed']}"
-            run_dir.mkdir(parents=True)
-            outputs.write_table(m["timeseries"], run_dir, "timeseries")
-            outputs.write_table(m["cooperatives"], run_dir, "cooperatives")
-            outputs.write_table(m["towns_timeseries"], run_dir, "towns_timeseries")
-            outputs.write_json(run_dir / "summary.json", m["summary"])
-        outputs.write_table(ens, tmp, "ensemble", csv=True)
-        outputs.write_json(tmp / "calibration.json", report)
-        (tmp / "scenario.resolved.yaml").write_text(dump_yaml(loaded.scenario), encoding="utf-8")
-        (tmp / "plots").mkdir()
-        plot_history_comparison(ens, report["figures"], tmp / "plots" / "history_comparison.png",
-                                f"{loaded.scenario.name}: {len(members)} runs")
-        timing = {"runs": len(members), "wall_s": round(time.perf_counter() - started, 4),
-                  "ticks_s_per_run": [m["timing"]["ticks_s"] for m in members]}
-        outputs.write_json(tmp / "manifest.json", outputs.manifest(
-            seed=loaded.scenario.seed, scenario_hash=loaded.hash, timing=timing, backend="numba",
-            extra={"scenario": loaded.scenario.name, "seeds": seeds, "scheduler": scheduler or "LocalCluster"}))
-    return report, timing
