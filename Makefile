@@ -8,7 +8,7 @@ SCENARIO ?= scenarios/baseline.yaml
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml tools/find-python.sh
+$(STAMP): pyproject.toml constraints.txt tools/find-python.sh
 	@if [ ! -x "$(PY)" ] || ! "$(PY)" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
 		rm -rf "$(VENV)"; \
 		python=$$(sh tools/find-python.sh) || exit 1; \
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml tools/find-python.sh
 		"$$python" -m venv "$(VENV)" || exit 1; \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	$(PY) -m indusco_sim.viz.assets || echo "warning: the page's browser assets are not cached (npm missing?); Solara will try its CDN"
 	@touch $(STAMP)
 

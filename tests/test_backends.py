@@ -142,3 +142,72 @@ def test_cli_runs_mesa_backend(tmp_path):
     assert manifest["backend"] == "mesa" and manifest["memory_bytes"] > 0
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert ts["cooperatives"].sum() > 0
+
+
+def contract_methods() -> dict[str, list[str]]:
+    """The Engine protocol's methods and their parameter names."""
+    import inspect
+
+    from indusco_sim.backends.contract import Engine
+
+    return {name: list(inspect.signature(fn).parameters)
+            for name, fn in vars(Engine).items() if callable(fn) and not name.startswith("_")}
+
+
+@pytest.mark.parametrize("backend", ["numba", "mesa"])
+def test_both_engines_implement_the_contract_with_its_parameter_names(backend):
+    import inspect
+
+    from indusco_sim.backends.contract import Engine
+
+    model = IndusModel(BASELINE, rng=1, backend=backend, overrides=("time.end=1938-09-30",))
+    engine = model.engine
+    assert isinstance(engine, Engine)
+    assert engine.name == backend and engine.provides_agents is (backend == "mesa")
+    methods = contract_methods()
+    assert len(methods) >= 25
+    for name, params in methods.items():
+        assert list(inspect.signature(getattr(type(engine), name)).parameters) == params, name
+    public = {n for n in dir(type(engine)) if not n.startswith("_") and callable(getattr(type(engine), n))}
+    assert public - set(methods) <= {"match_labour", "coops", "workers", "depots"}, public - set(methods)
+
+
+def test_the_factory_refuses_an_unknown_backend():
+    from indusco_sim.backends.contract import make_engine
+
+    with pytest.raises(ValueError, match="numba, mesa"):
+        make_engine("julia", None, 0, [], [], [])
+
+
+def test_engines_are_given_the_compiled_parameters_only():
+    """No engine or kernel module imports the scenario package or names the pydantic Scenario: the rules are
+    compiled once, in world/params.py."""
+    import ast
+    from pathlib import Path
+
+    import indusco_sim.backends as backends
+
+    root = Path(backends.__file__).parent
+    paths = [*root.rglob("*.py"), *(root.parent / "core").rglob("*.py")]
+    assert len(paths) > 15
+    for path in paths:
+        tree = ast.parse(path.read_text())
+        imported = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in imported if m and m.startswith("indusco_sim.scenario")], path
+        assert "Scenario" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}, path
+
+
+def test_both_engines_give_the_same_per_town_views():
+    """The town inspector's tables (co-ops and members by town and industry, workers by town and status,
+    depot stocks by town) agree between backends after the same run; left workers are counted only by numba."""
+    over = ("time.end=1939-03-31",)
+    fast = IndusModel(BASELINE, rng=2, backend="numba", overrides=over, mesa_agents=False)
+    ref = IndusModel(BASELINE, rng=2, backend="mesa", overrides=over)
+    fast.run()
+    ref.run()
+    for a, b in zip(fast.engine.coops_by_town_industry(), ref.engine.coops_by_town_industry(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert fast.engine.coops_by_town_industry()[0].sum() > 50
+    np.testing.assert_array_equal(fast.engine.workers_by_town_status()[:, :3],
+                                  ref.engine.workers_by_town_status()[:, :3])
+    np.testing.assert_allclose(fast.engine.depot_stock_by_town(), ref.engine.depot_stock_by_town(), rtol=1e-12)

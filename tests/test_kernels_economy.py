@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from indusco_sim.core.bundles import Coops, Economy, Industries
 from indusco_sim.core.kernels import administration, allocation, labour, lifecycle, production
 from indusco_sim.core.state import MEMBER, UNEMPLOYED
 
@@ -35,18 +36,23 @@ def test_transport_capacity_scales_every_shipment():
 
 def test_plan_demand_tops_up_materials_and_equipment_within_capital():
     # one co-op: 10 members (all skilled), 5 equipment units, industry needs 1 unit/member, 2 units output/month
-    args = dict(alive=np.array([True]), industry=np.zeros(1, np.int8), members=np.array([10], np.int32),
-                matched=np.array([10], np.int32), equipment=np.array([5.0]), capital=np.array([1000.0]),
-                stock=np.array([[1.0]]), depot_of=np.zeros(1, np.int64), recipe=np.array([[0.5]]),
-                output_per_member=np.array([2.0]), equipment_per_member=np.array([1.0]),
-                material_price=np.array([10.0]), equipment_price=20.0, P=2.0, months=0.25,
-                persons_per_agent=1, unskilled_productivity=0.5, stock_months=1.0)
-    need, eq = allocation.plan_demand(*args.values())
+    one = np.zeros(1, np.int32)
+    coops = Coops(alive=np.array([True]), town=one, industry=np.zeros(1, np.int8), members=np.array([10], np.int32),
+                  matched=np.array([10], np.int32), founders=one, founded=one, equipment=np.array([5.0]),
+                  capital=np.array([1000.0]), debt=np.zeros(1), stock=np.array([[1.0]]), output=np.zeros(1),
+                  sales=np.zeros(1))
+    industries = Industries(recipe=np.array([[0.5]]), output_per_member=np.array([2.0]),
+                            equipment_per_member=np.array([1.0]), price=np.ones(1), army=np.zeros(1, np.bool_),
+                            target_agents=np.ones(1, np.int64), material_price=np.array([10.0]))
+    economy = Economy(persons_per_agent=1, unskilled_productivity=0.5, stock_months=1.0, wage=1.0, wage_reserve=1.0,
+                      repayment_share=0.5, equipment_price=20.0, rule=0, months_per_tick=0.25, growth_per_agent=1.0)
+    depot_of = np.zeros(1, np.int64)
+    need, eq = allocation.plan_demand(tuple(coops), depot_of, tuple(industries), tuple(economy), 2.0, 0.25)
     # capacity limited by equipment: 5 units -> 10 output/month; 1 month of stock needs 5, holds 1
     assert need[0, 0] == pytest.approx(4.0)
     assert eq[0] == pytest.approx(5.0)
-    args["capital"] = np.array([40.0])  # materials cost 4 * 10 * 2 = 80 > 40: half, no equipment
-    need, eq = allocation.plan_demand(*args.values())
+    coops = coops._replace(capital=np.array([40.0]))  # materials cost 4 * 10 * 2 = 80 > 40: half, no equipment
+    need, eq = allocation.plan_demand(tuple(coops), depot_of, tuple(industries), tuple(economy), 2.0, 0.25)
     assert need[0, 0] == pytest.approx(2.0) and eq[0] == 0.0
 
 
@@ -93,10 +99,16 @@ def test_production_is_leontief_and_repays_from_surplus():
     stock = np.array([[3.0]])
     capital, debt = np.array([10.0]), np.array([100.0])
     out, sales = np.zeros(1), np.zeros(1)
-    repaid = production.produce(np.array([True]), np.zeros(1, np.int8), np.array([10], np.int32),
-                                np.array([10], np.int32), np.array([100.0]), stock, capital, debt, out, sales,
-                                np.array([[0.5]]), np.array([4.0]), np.array([1.0]), np.array([5.0]),
-                                np.array([2.0]), 2.0, 1.0, 1, 0.5, 0.1, 0.5)
+    coops = Coops(alive=np.array([True]), town=np.zeros(1, np.int32), industry=np.zeros(1, np.int8),
+                  members=np.array([10], np.int32), matched=np.array([10], np.int32), founders=np.zeros(1, np.int32),
+                  founded=np.zeros(1, np.int32), equipment=np.array([100.0]), capital=capital, debt=debt,
+                  stock=stock, output=out, sales=sales)
+    industries = Industries(recipe=np.array([[0.5]]), output_per_member=np.array([4.0]),
+                            equipment_per_member=np.array([1.0]), price=np.array([5.0]), army=np.zeros(1, np.bool_),
+                            target_agents=np.ones(1, np.int64), material_price=np.array([2.0]))
+    economy = Economy(persons_per_agent=1, unskilled_productivity=0.5, stock_months=1.0, wage=0.1, wage_reserve=0.1,
+                      repayment_share=0.5, equipment_price=1.0, rule=0, months_per_tick=1.0, growth_per_agent=1.0)
+    repaid = production.produce(tuple(coops), tuple(industries), tuple(economy), 2.0, 1.0)
     # labour allows 40, equipment 400, materials 3 / 0.5 = 6 -> output 6
     assert out[0] == pytest.approx(6.0) and stock[0, 0] == pytest.approx(0.0)
     assert sales[0] == pytest.approx(6 * 5.0 * 2.0)
@@ -115,8 +127,8 @@ def test_fail_or_flee_rules():
     died, fate = np.full(4, -1, np.int32), np.zeros(4, np.int8)
     blocked = np.array([False, True])
     refuge = np.array([-1, 0], np.int32)
-    changed = lifecycle.fail_or_flee(alive, town, region, members, capital, died, fate, np.ones(4),
-                                     np.array([0.9, 0.1, 0.9, 0.9]), blocked, refuge, np.zeros(2, np.int16), 0.0,
+    changed = lifecycle.fail_or_flee((alive, town, region, members, capital, died, fate), np.ones(4),
+                                     np.array([0.9, 0.1, 0.9, 0.9]), (blocked, refuge, np.zeros(2, np.int16)), 0.0,
                                      0.5, 10.0, 7, 3)  # insolvent below -10 CN$ a member: -90 for nine
     assert changed == 4
     assert alive.tolist() == [False, True, False, False]

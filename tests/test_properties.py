@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from indusco_sim.core.bundles import Coops, Economy, Industries
 from indusco_sim.core.kernels import allocation, labour, lifecycle, movement, production
 from indusco_sim.core.kernels.paths import nearest_open, shortest_paths
 from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
@@ -74,9 +75,13 @@ def test_production_consumes_only_what_it_holds(stock, equipment, price_level):
     recipe = np.array([[0.5, 0.0], [0.2, 0.1]])
     industry = (np.arange(n) % 2).astype(np.int8)
     members = np.full(n, 8, np.int32)
-    production.produce(np.ones(n, np.bool_), industry, members, members.copy(), equipment, stock, np.zeros(n),
-                       np.full(n, 1e3), out, sales, recipe, np.array([4.0, 6.0]), np.array([1.0, 0.5]),
-                       np.array([2.0, 1.0]), np.array([1.0, 1.0]), price_level, 0.25, 1, 0.5, 1.0, 0.3)
+    zeros = np.zeros(n, np.int32)
+    coops = Coops(np.ones(n, np.bool_), zeros, industry, members, members.copy(), zeros, zeros, equipment,
+                  np.zeros(n), np.full(n, 1e3), stock, out, sales)
+    industries = Industries(recipe, np.array([4.0, 6.0]), np.array([1.0, 0.5]), np.array([2.0, 1.0]),
+                            np.zeros(2, np.bool_), np.ones(2, np.int64), np.array([1.0, 1.0]))
+    economy = Economy(1, 0.5, 1.0, 1.0, 1.0, 0.3, 1.0, 0, 0.25, 1.0)
+    production.produce(tuple(coops), tuple(industries), tuple(economy), price_level, 0.25)
     assert (stock >= 0).all() and (out >= 0).all()
     used = out[:, None] * recipe[industry]
     np.testing.assert_allclose(stock + used, held, rtol=1e-9, atol=1e-9)

@@ -50,7 +50,7 @@ def run(
 ) -> None:
     """Run a scenario (or an ensemble with --seeds N) and write its results folder."""
     started = time.perf_counter()
-    from indusco_sim.model import BACKENDS
+    from indusco_sim.backends.contract import BACKENDS
 
     try:
         if backend not in BACKENDS:

@@ -23,7 +23,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import Network as NetworkSpace
 
-from indusco_sim.backends.numba_engine import NumbaEngine
+from indusco_sim.backends.contract import make_engine
 from indusco_sim.core.kernels.paths import serving_depots
 from indusco_sim.core.state import NATIONAL, region_table
 from indusco_sim.data import scenarios_dir
@@ -38,7 +38,6 @@ from indusco_sim.world.schedule import build_schedule
 PHASES = ("events", "arrivals", "movement", "allocation", "production", "lifecycle", "administration",
           "collection")
 NEVER = np.iinfo(np.int32).max
-BACKENDS = ("numba", "mesa")
 
 
 def default_scenario() -> Path:
@@ -82,7 +81,8 @@ class IndusModel(RegionsMixin, mesa.Model):
         self._setup_depots()
         self.space = NetworkSpace(self.network.graph, random=self.random,
                                   layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
-        self.engine = self._make_engine(backend)  # the mesa engine places its depots in self.space
+        self.engine = make_engine(backend, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
+                                  self.depot_scale, model=self)  # the mesa engine places its depots in self.space
         self.fund = spec.finance.fund_initial
         self.donations_per_month = spec.finance.donations_per_month
         self.lending_factor = spec.finance.lending_factor
@@ -112,17 +112,6 @@ class IndusModel(RegionsMixin, mesa.Model):
             "date": "date_label", "cooperatives": "national_cooperatives", "members": "national_members",
             "unemployed": "national_unemployed", "regions": "n_regions", "output_real": "national_output_real"})
         self.setup_seconds = time.perf_counter() - t0
-
-    def _make_engine(self, backend: str):
-        if backend == "numba":
-            return NumbaEngine(self.spec, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
-                               self.depot_scale)
-        if backend == "mesa":
-            from indusco_sim.backends.mesa.engine import MesaEngine
-
-            return MesaEngine(self, self.spec, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
-                              self.depot_scale)
-        raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
 
     # ---- time ---------------------------------------------------------------------------------------
     @property
@@ -377,6 +366,6 @@ class IndusModel(RegionsMixin, mesa.Model):
         the engine's own agents."""
         from indusco_sim.views import CoopAgent
 
-        if getattr(self.engine, "provides_agents", False):
+        if self.engine.provides_agents:
             return self.engine.coops
         return self.agents_by_type.get(CoopAgent, mesa.agent.AgentSet([], random=self.random))

@@ -119,7 +119,7 @@ def sync_agents(model: IndusModel, tick: int) -> None:
     regions = model._region_agents
     for row in range(len(regions), model.regions.n):
         regions.append(RegionAgent(model, row))
-    if getattr(model.engine, "provides_agents", False):
+    if model.engine.provides_agents:
         return
     depots = model._depot_agents
     for row in range(len(depots), model.engine.n_depots()):

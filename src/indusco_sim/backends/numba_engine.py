@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from indusco_sim.core.bundles import economy_of, industries_of
 from indusco_sim.core.kernels import administration as adm
 from indusco_sim.core.kernels import allocation as alloc
 from indusco_sim.core.kernels import collection, lifecycle, movement, production, war
 from indusco_sim.core.state import ARRIVING, MEMBER, UNEMPLOYED, coop_table, depot_table, worker_table
-from indusco_sim.scenario.schema import Scenario
 from indusco_sim.world.params import Params
 
 
 class NumbaEngine:
-    name = "numba"
+    """Workers, cooperatives and depots in arrays; implements backends.contract.Engine."""
 
-    def __init__(self, scenario: Scenario, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale,
+    name = "numba"
+    provides_agents = False  # its state is arrays: views.sync_agents makes Mesa agents for the page
+
+    def __init__(self, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale,
                  worker_capacity: int = 1024):
-        self.s = scenario
         self.p = params
+        self.industries = tuple(industries_of(params))  # core.bundles.Industries, as the kernels take it
+        self.economy = tuple(economy_of(params))        # core.bundles.Economy
         self.n_towns = n_towns
         self.workers = worker_table(worker_capacity)
         self.coops = coop_table(len(params.resources))
@@ -32,7 +36,6 @@ class NumbaEngine:
         self.depots.town[rows] = depot_towns
         self.depots.opens[rows] = depot_opens
         self.depots.scale[rows] = depot_scale
-        self.rule = alloc.PRIORITY if scenario.allocation.rule == "priority" else alloc.PROPORTIONAL
         self._near: tuple = (None,)  # (travel times, towns_within of them)
         self._unemployed_after_close: np.ndarray | None = None  # counted by close_and_flee for the foundings
 
@@ -68,10 +71,10 @@ class NumbaEngine:
         c = self.coops
         rows = c.add(len(towns))
         i8 = np.int64  # one dtype for every caller, so the kernel is compiled once (in warm_up)
-        lifecycle.open_coops(rows.start, towns.astype(i8), industries.astype(i8), regions.astype(np.int16),
-                             founders.astype(i8), loans.astype(np.float64), tick, c.town, c.industry,
-                             c.region, c.members, c.founders, c.matched, c.capital, c.debt, c.loan, c.founded,
-                             c.alive)
+        new = (towns.astype(i8), industries.astype(i8), regions.astype(np.int16), founders.astype(i8),
+               loans.astype(np.float64))
+        lifecycle.open_coops(rows.start, new, tick, (c.town, c.industry, c.region, c.members, c.founders, c.matched,
+                                                     c.capital, c.debt, c.loan, c.founded, c.alive))
         return rows
 
     def count_unemployed(self) -> np.ndarray:
@@ -79,11 +82,11 @@ class NumbaEngine:
         return movement.count_unemployed(w.status, w.town, w.skill, self.n_towns, len(self.p.industries))
 
     def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
-        pop = self.s.population
+        p = self.p
         if self._near[0] is not dist:  # the towns each town knows of, again only when the front has moved
-            self._near = (dist, *movement.towns_within(dist, pop.search_radius_days))
-        return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, pop.crowding,
-                                     pop.distance_scale_days, self._near[1], self._near[2])
+            self._near = (dist, *movement.towns_within(dist, p.search_radius_days))
+        return movement.choose_goals(unemployed, vacancies, attraction, dist, blocked, p.crowding,
+                                     p.distance_scale_days, self._near[1], self._near[2])
 
     def move(self, key, goals, refuge, next_hop, hop_days, blocked, unemployed, tick_days, p_leave, p_seek) -> None:
         """Movement of every worker (key: this tick's draw; each worker's uniform is uniform(key, its id)).
@@ -100,7 +103,7 @@ class NumbaEngine:
         d = self.depots
         for i in ids:
             d.stock[i] = self.p.resupply * months_of_stock * d.scale[i]
-            d.equipment[i] = self.s.depots.equipment_resupply_per_month * months_of_stock * d.scale[i]
+            d.equipment[i] = self.p.equipment_resupply * months_of_stock * d.scale[i]
 
     def bomb(self, keep: np.ndarray) -> None:
         """Multiply depot stocks and cooperative equipment and stocks in each town by keep[town]."""
@@ -110,37 +113,32 @@ class NumbaEngine:
     # ---- allocation --------------------------------------------------------------------------------
     def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
         """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
-        s, p, d, c, w = self.s, self.p, self.depots, self.coops, self.workers
-        dep, co = s.depots, s.cooperatives
-        ppa = s.population.persons_per_agent
-        return alloc.allocate_phase(
-            d.stock, d.equipment, d.shipped, depot_open, d.scale, p.resupply * months,
-            p.resupply * dep.max_stock_months, dep.equipment_resupply_per_month * months,
-            dep.equipment_resupply_per_month * dep.max_stock_months,
-            c.alive, c.town, c.industry, c.members, c.matched, c.founders, c.founded, c.equipment, c.capital, c.stock,
-            w.status, w.town, w.skill, w.employer, town_depot, p.army, p.recipe, p.output_per_member,
-            p.equipment_per_member, p.target_agents, p.material_price, dep.equipment_price, P, months, ppa,
-            co.unskilled_productivity, co.working_capital_months, self.rule, s.allocation.transport_per_month * months,
-            tick, p.months_per_tick, co.growth_per_month / ppa, co.wage_per_month * ppa, self.n_towns)
+        p, d, w = self.p, self.depots, self.workers
+        depots = (d.stock, d.equipment, d.shipped, depot_open, d.scale)  # core.bundles.Depots
+        supply = (p.resupply * months, p.resupply * p.max_stock_months, p.equipment_resupply * months,
+                  p.equipment_resupply * p.max_stock_months, p.transport_per_month * months)  # bundles.Supply
+        return alloc.allocate_phase(depots, self.coop_bundle(), (w.status, w.town, w.skill, w.employer),
+                                    town_depot, self.industries, self.economy, supply, P, months, tick,
+                                    self.n_towns)
+
+    def coop_bundle(self) -> tuple:
+        """The cooperative arrays as a core.bundles.Coops tuple (rebuilt each call: the table may grow)."""
+        c = self.coops
+        return (c.alive, c.town, c.industry, c.members, c.matched, c.founders, c.founded, c.equipment, c.capital,
+                c.debt, c.stock, c.output, c.sales)
 
     # ---- production --------------------------------------------------------------------------------
     def produce(self, P, months) -> float:
-        s, p, c = self.s, self.p, self.coops
-        co = s.cooperatives
-        return production.produce(
-            c.alive, c.industry, c.members, c.matched, c.equipment, c.stock, c.capital, c.debt, c.output, c.sales,
-            p.recipe, p.output_per_member, p.equipment_per_member, p.price, p.material_price, P, months,
-            s.population.persons_per_agent, co.unskilled_productivity, co.wage_per_month, co.repayment_share)
+        return production.produce(self.coop_bundle(), self.industries, self.economy, P, months)
 
     # ---- lifecycle ---------------------------------------------------------------------------------
     def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:
-        s, c = self.s, self.coops
-        co = s.cooperatives
-        per_member = co.insolvency_months * co.wage_per_month * s.population.persons_per_agent * P  # CN$
+        c = self.coops
+        per_member = self.p.insolvency_per_agent * P  # CN$ per member agent
         self._unemployed_after_close = None
-        changed = lifecycle.fail_or_flee(c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate, u_fail,
-                                         u_flee, blocked, refuge, town_region, p_fail, co.flee_success, per_member,
-                                         self.p.min_agents, tick)
+        changed = lifecycle.fail_or_flee((c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate), u_fail,
+                                         u_flee, (blocked, refuge, town_region), p_fail, self.p.flee_success,
+                                         per_member, self.p.min_agents, tick)
         if changed:  # the same pass counts the unemployed, which founding_candidates needs next
             w = self.workers
             self._unemployed_after_close = lifecycle.release_members(w.status, w.town, w.skill, w.employer, c.alive,
@@ -170,9 +168,9 @@ class NumbaEngine:
 
     # ---- administration ----------------------------------------------------------------------------
     def supervision(self, hq, dist, n_regions):
-        a, c = self.s.administration, self.coops
-        return adm.supervision_load(c.alive, c.region, c.town, hq, dist, n_regions, a.supervision_cost,
-                                    a.travel_cost)
+        p, c = self.p, self.coops
+        return adm.supervision_load(c.alive, c.region, c.town, hq, dist, n_regions, p.supervision_cost,
+                                    p.travel_cost)
 
     def far_part(self, r, town_region, hq, per_town, dist, is_depot_town):
         return adm.far_part(r, town_region, hq, per_town, dist, is_depot_town)
@@ -187,10 +185,9 @@ class NumbaEngine:
         """(regional table float64[Rg, 7 + I], unemployed agents by town and skill int64[T, I], live co-ops and
         their member agents by town int64[2, T])."""
         c, w = self.coops, self.workers
-        return collection.collect_regions(c.alive, c.region, c.town, c.industry, c.members, c.sales, c.capital, c.debt,
-                                          w.status, w.town, w.skill, town_region, n_regions,
-                                          len(self.p.industries), self.s.population.persons_per_agent, P,
-                                          per_month)
+        return collection.collect_regions((c.alive, c.region, c.town, c.industry, c.members, c.sales, c.capital,
+                                           c.debt), (w.status, w.town, w.skill), town_region, n_regions,
+                                          len(self.p.industries), self.p.persons_per_agent, P, per_month)
 
     def memory_bytes(self) -> int:
         return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes()

@@ -21,6 +21,10 @@ N_BASE = 7
 # national figures the model keeps for the DataCollector and the page: name -> column of that table
 NATIONAL = {"cooperatives": COOPS, "members": MEMBERS, "unemployed": UNEMP, "output_real": OUT_REAL}
 
+# allocation rules (the kernels' `rule` argument): scenario `allocation.rule` name -> code
+PROPORTIONAL, PRIORITY = 0, 1
+RULE_CODES = {"proportional": PROPORTIONAL, "priority": PRIORITY}
+
 # cooperative fate codes (int8)
 FATE_ALIVE, FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 0, 1, 2, 3
 FATE_NAMES = ("alive", "dissolved", "insolvent", "lost to occupation")

@@ -1,4 +1,6 @@
-"""The scenario turned into the arrays the kernels read: recipes, prices, per-tick rates and the calendar."""
+"""The scenario compiled once into the frozen numbers the engines read: recipes, prices, rates, the rules'
+codes and the calendar. Engines and kernels see only `Params`, never the pydantic Scenario; each rule of the
+scenario is translated here, in one place."""
 
 from __future__ import annotations
 
@@ -7,13 +9,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indusco_sim.core.state import RULE_CODES
 from indusco_sim.scenario.schema import Scenario
 from indusco_sim.world.calendar import Calendar, price_levels
 
 
-@dataclass
+@dataclass(frozen=True)
 class Params:
-    """Static numbers of a run, in kernel units. Rates are per month; multiply by `months[tick]`."""
+    """Static numbers of a run, in kernel units. Rates are per month; multiply by `months[tick]`. Money is
+    1937 CN$ (multiply by the price level `P[tick]` for nominal CN$). Arrays must not be written to."""
 
     industries: list[str]
     resources: list[str]
@@ -33,6 +37,25 @@ class Params:
     days: np.ndarray                 # int64[ticks]
     months: np.ndarray               # float64[ticks]
     months_per_tick: float           # mean tick length in months (co-op ages in months)
+    persons_per_agent: int           # persons one worker agent stands for
+    search_radius_days: float        # days: the towns a job-seeker knows of
+    crowding: float                  # vacancies per unemployed: idle workers of a skill make a town less attractive
+    distance_scale_days: float       # days: travel time at which a town's pull halves
+    equipment_resupply: float        # equipment units / depot / month
+    max_stock_months: float          # depot storage limit, months of resupply
+    equipment_price: float           # 1937 CN$ / equipment unit
+    working_capital_months: float    # months of materials a cooperative asks for
+    unskilled_productivity: float    # -: output of a member outside its skill, relative to a skilled one
+    wage: float                      # 1937 CN$ / person / month
+    wage_per_agent: float            # 1937 CN$ / agent / month (wage * persons_per_agent)
+    repayment_share: float           # -: share of a positive surplus paid on the loan
+    rule: int                        # allocation rule code (core.state.PROPORTIONAL or PRIORITY)
+    transport_per_month: float       # resource units a depot can ship per month
+    growth_per_agent: float          # new member agents a co-op may take on per month (growth / persons)
+    insolvency_per_agent: float      # 1937 CN$ per member agent: capital below minus this closes a co-op
+    flee_success: float              # -: chance a co-op in a town being occupied moves to its refuge
+    supervision_cost: float          # organiser-months per co-op per month
+    travel_cost: float               # organiser-months / co-op / month / day of travel from its HQ
 
     @property
     def n_ticks(self) -> int:
@@ -48,6 +71,7 @@ def compile_params(s: Scenario) -> Params:
     industries = list(s.industries)
     resources = list(s.resources)
     ppa = s.population.persons_per_agent
+    pop, co, dep, adm = s.population, s.cooperatives, s.depots, s.administration
     recipe = np.zeros((len(industries), len(resources)))
     for i, ind in enumerate(s.industries.values()):
         for res, q in ind.inputs.items():
@@ -78,4 +102,23 @@ def compile_params(s: Scenario) -> Params:
         days=days,
         months=months,
         months_per_tick=float(months.mean()),
+        persons_per_agent=ppa,
+        search_radius_days=pop.search_radius_days,
+        crowding=pop.crowding,
+        distance_scale_days=pop.distance_scale_days,
+        equipment_resupply=dep.equipment_resupply_per_month,
+        max_stock_months=dep.max_stock_months,
+        equipment_price=dep.equipment_price,
+        working_capital_months=co.working_capital_months,
+        unskilled_productivity=co.unskilled_productivity,
+        wage=co.wage_per_month,
+        wage_per_agent=co.wage_per_month * ppa,
+        repayment_share=co.repayment_share,
+        rule=RULE_CODES[s.allocation.rule],
+        transport_per_month=s.allocation.transport_per_month,
+        growth_per_agent=co.growth_per_month / ppa,
+        insolvency_per_agent=co.insolvency_months * co.wage_per_month * ppa,
+        flee_success=co.flee_success,
+        supervision_cost=adm.supervision_cost,
+        travel_cost=adm.travel_cost,
     )

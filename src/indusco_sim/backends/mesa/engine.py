@@ -27,21 +27,8 @@ from indusco_sim.backends.mesa import towns as towns_
 from indusco_sim.backends.mesa.agents import DepotAgent, WorkerAgent
 from indusco_sim.backends.mesa.coop import CoopAgent
 from indusco_sim.backends.mesa.rules import Fate, Rules, Trip
-from indusco_sim.core.state import (
-    ARRIVING,
-    CAPITAL,
-    COOPS,
-    LEFT,
-    LOANS,
-    MEMBERS,
-    N_BASE,
-    OUT_NOMINAL,
-    OUT_REAL,
-    UNEMP,
-    UNEMPLOYED,
-    coop_table,
-)
-from indusco_sim.scenario.schema import Scenario
+from indusco_sim.core import state as col  # the collected table's columns (col.COOPS, ...)
+from indusco_sim.core.state import ARRIVING, LEFT, UNEMPLOYED, coop_table
 from indusco_sim.world.params import Params
 
 # numba column name -> CoopAgent attribute, where they differ (readable properties take the plain names)
@@ -50,20 +37,18 @@ COOP_ATTRS = {"town": "town_id", "industry": "industry_id", "region": "region_id
 
 
 class MesaEngine:
-    """Workers, cooperatives and depots as Mesa agents; implements every public method of NumbaEngine."""
+    """Workers, cooperatives and depots as Mesa agents; implements backends.contract.Engine."""
 
     name = "mesa"
     provides_agents = True  # its cooperatives and depots are the Mesa agents a person inspects
 
-    def __init__(self, model, scenario: Scenario, params: Params, n_towns: int, depot_towns, depot_opens,
-                 depot_scale):
+    def __init__(self, model, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale):
         self.model = model
-        self.s = scenario
         self.p = params
         self.n_towns = n_towns
         self.n_skills = len(params.industries)
         self.n_res = len(params.resources)
-        self.rules = Rules.build(scenario, params)
+        self.rules = Rules.build(params)
         self.coop_records: list[CoopAgent] = []   # every cooperative ever founded, in id order
         self.depot_list = [DepotAgent(model, row, int(t), int(o), float(x), self.n_res)
                            for row, (t, o, x) in enumerate(zip(depot_towns, depot_opens, depot_scale, strict=True))]
@@ -131,9 +116,9 @@ class MesaEngine:
         return out
 
     def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
-        pop = self.s.population
-        return towns_.choose_goals(unemployed, vacancies, attraction, dist, blocked, float(pop.crowding),
-                                   float(pop.distance_scale_days), float(pop.search_radius_days))
+        p = self.p
+        return towns_.choose_goals(unemployed, vacancies, attraction, dist, blocked, float(p.crowding),
+                                   float(p.distance_scale_days), float(p.search_radius_days))
 
     def move(self, key, goals, refuge, next_hop, hop_days, blocked, unemployed, tick_days, p_leave, p_seek) -> None:
         """Workers in id order: the unemployed draw their uniform (from the tick's key and their row) and may
@@ -181,7 +166,7 @@ class MesaEngine:
         coops.do("fit_transport", rules.transport_per_month * months)
         depots.set("shipped", 0.0)
         coops.do("take_delivery", rules, P)
-        reserve = float(self.s.cooperatives.wage_per_month * rules.ppa)
+        reserve = float(self.p.wage_per_agent)
         coops.do("plan_vacancies", rules, P, reserve, int(tick))
         self.match_labour(rules.unskilled > 0)
         coops.do("plan_vacancies", rules, P, reserve, int(tick))
@@ -241,9 +226,8 @@ class MesaEngine:
     def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:
         """Live cooperatives in id order, one pair of uniforms each, close, flee or go on; members of
         closed ones become unemployed and members of moved ones follow. Returns closed + moved."""
-        co = self.s.cooperatives
-        base = co.insolvency_months * co.wage_per_month * self.s.population.persons_per_agent * P
-        fate = Fate(blocked, refuge, town_region, p_fail, co.flee_success, base, self.p.min_agents, tick)
+        base = self.p.insolvency_per_agent * P
+        fate = Fate(blocked, refuge, town_region, p_fail, self.p.flee_success, base, self.p.min_agents, tick)
         u_fail, u_flee = u_fail.tolist(), u_flee.tolist()
         changed = [c for k, c in enumerate(list(self.coops)) if c.close_or_flee(u_fail[k], u_flee[k], fate)]
         for c in changed:
@@ -287,8 +271,7 @@ class MesaEngine:
     def supervision(self, hq, dist, n_regions):
         """(load float64[Rg] organiser-months per month, cooperatives int64[Rg], cooperatives per town
         int64[T]); a cooperative cut off from its HQ costs the longest reachable trip."""
-        a = self.s.administration
-        cost, per_day = float(a.supervision_cost), float(a.travel_cost)
+        cost, per_day = float(self.p.supervision_cost), float(self.p.travel_cost)
         hq, D = hq.tolist(), dist.tolist()
         load, count, per_town = [0.0] * n_regions, [0] * n_regions, [0] * self.n_towns
         for c in self.coops:
@@ -326,7 +309,7 @@ class MesaEngine:
         unemployed agents by town and skill, int64[T, I], and live co-ops and their member agents by town,
         int64[2, T]."""
         ppa, P, per_month = self.rules.ppa, float(P), float(per_month)
-        out = [[0.0] * (N_BASE + self.n_skills) for _ in range(n_regions)]
+        out = [[0.0] * (col.N_BASE + self.n_skills) for _ in range(n_regions)]
         by_town = [[0] * self.n_towns, [0] * self.n_towns]
         for c in self.coops:
             by_town[0][c.town_id] += 1
@@ -335,14 +318,14 @@ class MesaEngine:
             if r < 0:
                 continue
             row = out[r]
-            row[COOPS] += 1
-            row[MEMBERS] += c.n_members * ppa
-            row[OUT_NOMINAL] += c.sales * per_month
-            row[CAPITAL] += c.capital
-            row[LOANS] += c.debt
-            row[N_BASE + c.industry_id] += 1
+            row[col.COOPS] += 1
+            row[col.MEMBERS] += c.n_members * ppa
+            row[col.OUT_NOMINAL] += c.sales * per_month
+            row[col.CAPITAL] += c.capital
+            row[col.LOANS] += c.debt
+            row[col.N_BASE + c.industry_id] += 1
         for row in out:
-            row[OUT_REAL] = row[OUT_NOMINAL] / P
+            row[col.OUT_REAL] = row[col.OUT_NOMINAL] / P
         regions = town_region.tolist()
         waiting = [[0] * self.n_skills for _ in range(self.n_towns)]
         for w in self.workers:
@@ -351,8 +334,8 @@ class MesaEngine:
                     waiting[w.town][w.skill] += 1
                 r = regions[w.town]
                 if r >= 0:
-                    out[r][UNEMP] += ppa
-        return (np.array(out, dtype=np.float64).reshape(n_regions, N_BASE + self.n_skills),
+                    out[r][col.UNEMP] += ppa
+        return (np.array(out, dtype=np.float64).reshape(n_regions, col.N_BASE + self.n_skills),
                 np.array(waiting, dtype=np.int64).reshape(self.n_towns, self.n_skills),
                 np.array(by_town, dtype=np.int64).reshape(2, self.n_towns))
 
@@ -383,6 +366,15 @@ class MesaEngine:
 
     def depot_stocks(self, row: int) -> dict[str, float]:
         return self.depot_list[row].stocks
+
+    def coops_by_town_industry(self) -> tuple[np.ndarray, np.ndarray]:
+        return towns_.coops_by_town_industry(self.coops, self.n_towns, self.n_skills)
+
+    def workers_by_town_status(self) -> np.ndarray:
+        return towns_.workers_by_town_status(self.workers, self.n_towns)
+
+    def depot_stock_by_town(self) -> np.ndarray:
+        return towns_.depot_stock_by_town(self.depot_list, self.n_towns, self.n_res)
 
     def coop_columns(self) -> dict[str, np.ndarray]:
         """Final state of every cooperative that ever lived (one array per column; stock per resource),

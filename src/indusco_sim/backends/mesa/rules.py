@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indusco_sim.scenario.schema import Scenario
+from indusco_sim.core.state import PRIORITY
 from indusco_sim.world.params import Params
 
 
@@ -34,25 +34,24 @@ class Rules:
     wage: float                        # 1937 CN$ / person / month
     repayment_share: float             # share of a positive surplus paid on the loan
     min_agents: int                    # agents needed to found a cooperative (and to stay open)
-    priority: bool                     # allocation.rule == "priority"
+    priority: bool                     # the allocation rule is PRIORITY
     transport_per_month: float         # resource units a depot can ship per month
 
     @classmethod
-    def build(cls, s: Scenario, p: Params) -> Rules:
-        co, dep = s.cooperatives, s.depots
+    def build(cls, p: Params) -> Rules:
+        """The same numbers as `p`, as Python lists and floats."""
         return cls(
             recipe=p.recipe.tolist(), output_per_member=p.output_per_member.tolist(),
             equipment_per_member=p.equipment_per_member.tolist(), price=p.price.tolist(),
             army=[bool(x) for x in p.army], target_agents=[int(x) for x in p.target_agents],
-            founder_cap=[int(x) for x in p.founder_cap],
-            growth=float(s.cooperatives.growth_per_month / s.population.persons_per_agent),
+            founder_cap=[int(x) for x in p.founder_cap], growth=float(p.growth_per_agent),
             months_per_tick=float(p.months_per_tick),
             material_price=p.material_price.tolist(), resupply=p.resupply.tolist(),
-            equipment_resupply=float(dep.equipment_resupply_per_month), max_stock_months=float(dep.max_stock_months),
-            equipment_price=float(dep.equipment_price), stock_months=float(co.working_capital_months),
-            ppa=int(s.population.persons_per_agent), unskilled=float(co.unskilled_productivity),
-            wage=float(co.wage_per_month), repayment_share=float(co.repayment_share), min_agents=int(p.min_agents),
-            priority=s.allocation.rule == "priority", transport_per_month=float(s.allocation.transport_per_month),
+            equipment_resupply=float(p.equipment_resupply), max_stock_months=float(p.max_stock_months),
+            equipment_price=float(p.equipment_price), stock_months=float(p.working_capital_months),
+            ppa=int(p.persons_per_agent), unskilled=float(p.unskilled_productivity),
+            wage=float(p.wage), repayment_share=float(p.repayment_share), min_agents=int(p.min_agents),
+            priority=p.rule == PRIORITY, transport_per_month=float(p.transport_per_month),
         )
 
 

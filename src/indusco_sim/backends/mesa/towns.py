@@ -109,3 +109,31 @@ def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
         if mask[t] and depot[t] and (best < 0 or counts[t] > counts[best]):
             best = t
     return mask, best, coops
+
+
+def coops_by_town_industry(coops, n_towns: int, n_skills: int) -> tuple[np.ndarray, np.ndarray]:
+    """Live cooperatives and their member agents per town and industry: two int64 [towns, industries]."""
+    count, members = [[0] * n_skills for _ in range(n_towns)], [[0] * n_skills for _ in range(n_towns)]
+    for c in coops:
+        count[c.town_id][c.industry_id] += 1
+        members[c.town_id][c.industry_id] += c.n_members
+    return np.array(count, dtype=np.int64), np.array(members, dtype=np.int64)
+
+
+def workers_by_town_status(workers, n_towns: int) -> np.ndarray:
+    """Worker agents per town and status: int64 [towns, 4]. Workers who left are no longer agents, so the
+    last column (left) is 0 here; the numba backend counts them where they left."""
+    out = [[0, 0, 0, 0] for _ in range(n_towns)]
+    for w in workers:
+        if w.town >= 0:
+            out[w.town][w.status] += 1
+    return np.array(out, dtype=np.int64)
+
+
+def depot_stock_by_town(depots, n_towns: int, n_res: int) -> np.ndarray:
+    """Depot stocks summed per town: resource units [towns, resources], equipment units in a last column."""
+    out = np.zeros((n_towns, n_res + 1))
+    for d in depots:
+        out[d.town_id, :n_res] += d.stock
+        out[d.town_id, n_res] += d.equipment
+    return out

@@ -11,8 +11,7 @@ import numpy as np
 from numba import njit
 
 from indusco_sim.core.kernels import labour
-
-PROPORTIONAL, PRIORITY = 0, 1
+from indusco_sim.core.state import PRIORITY, PROPORTIONAL  # noqa: F401 (re-exported for tests)
 
 
 @njit(cache=True)
@@ -33,14 +32,18 @@ def labour_units(members, matched, unskilled_productivity, persons_per_agent):
 
 
 @njit(cache=True)
-def plan_demand(alive, industry, members, matched, equipment, capital, stock, depot_of, recipe,
-                output_per_member, equipment_per_member, material_price, equipment_price, P, months,
-                persons_per_agent, unskilled_productivity, stock_months):
+def plan_demand(coops, depot_of, industries, economy, P, months):
     """What each cooperative asks its depot for this tick, within what its capital can pay.
+
+    coops, industries, economy: plain tuples in the field order of core.bundles' Coops, Industries, Economy;
+    depot_of: each co-op's depot, -1 for none [co-ops].
 
     Materials: enough for `stock_months` (at least one tick) of production at its labour/equipment capacity,
     less what it holds. Equipment: enough for every member. Returns (need [C, R], equipment need [C]).
     """
+    alive, _, industry, members, matched, _, _, equipment, capital, _, stock, _, _ = coops
+    recipe, output_per_member, equipment_per_member, _, _, _, material_price = industries
+    persons_per_agent, unskilled_productivity, stock_months, _, _, _, equipment_price, _, _, _ = economy
     n, n_res = stock.shape
     need = np.zeros((n, n_res))
     eq_need = np.zeros(n)
@@ -166,15 +169,20 @@ def deliver(shipped, eq_shipped, depot_of, d_stock, d_equipment, d_shipped, c_st
 
 
 @njit(cache=True)
-def allocate_phase(d_stock, d_equipment, d_shipped, d_open, d_scale, resupply, max_stock, equip_resupply, equip_max,
-                   c_alive, c_town, c_industry, c_members, c_matched, c_founders, c_founded, c_equipment, c_capital,
-                   c_stock, w_status, w_town, w_skill, w_employer, town_depot, army_industry, recipe,
-                   output_per_member, equipment_per_member, target_agents, material_price, equipment_price, P, months,
-                   persons_per_agent, unskilled_productivity, stock_months, rule, transport, tick, months_per_tick,
-                   growth_per_month, wage_reserve, n_towns):
+def allocate_phase(depots, coops, workers, town_depot, industries, economy, supply, P, months, tick, n_towns):
     """The allocation phase in one call (the kernels above, in order): resupply the depots, plan each
     co-op's demand, ration and deliver, then let the labour exchange fill vacancies. Returns the vacancies
-    still open by town and industry, int64[T, I]. One call saves the Python cost of nine."""
+    still open by town and industry, int64[T, I]. One call saves the Python cost of nine.
+
+    depots, coops, workers, industries, economy, supply: plain tuples in the field order of core.bundles'
+    Depots, Coops, Workers, Industries, Economy and Supply. P: price level; months: this tick's length."""
+    d_stock, d_equipment, d_shipped, d_open, d_scale = depots
+    (c_alive, c_town, c_industry, c_members, c_matched, c_founders, c_founded, c_equipment, c_capital, _,
+     c_stock, _, _) = coops
+    w_status, w_town, w_skill, w_employer = workers
+    recipe, _, _, _, army_industry, target_agents, material_price = industries
+    _, unskilled_productivity, _, _, wage_reserve, _, equipment_price, rule, months_per_tick, growth_per_month = economy
+    resupply, max_stock, equip_resupply, equip_max, transport = supply
     resupply_depots(d_stock, d_equipment, d_open, d_scale, resupply, max_stock, equip_resupply, equip_max)
     n = c_alive.shape[0]
     depot_of = np.full(n, -1, dtype=np.int64)
@@ -183,9 +191,7 @@ def allocate_phase(d_stock, d_equipment, d_shipped, d_open, d_scale, resupply, m
         if c_alive[c]:
             depot_of[c] = town_depot[c_town[c]]
         army[c] = army_industry[c_industry[c]]
-    need, eq_need = plan_demand(c_alive, c_industry, c_members, c_matched, c_equipment, c_capital, c_stock, depot_of,
-                                recipe, output_per_member, equipment_per_member, material_price, equipment_price, P,
-                                months, persons_per_agent, unskilled_productivity, stock_months)
+    need, eq_need = plan_demand(coops, depot_of, industries, economy, P, months)
     shipped, eq_shipped = ration(need, eq_need, depot_of, army, d_stock, d_equipment, rule, transport)
     deliver(shipped, eq_shipped, depot_of, d_stock, d_equipment, d_shipped, c_stock, c_equipment, c_capital,
             material_price, equipment_price, P)

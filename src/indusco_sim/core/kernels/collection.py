@@ -21,14 +21,18 @@ from indusco_sim.core.state import (
 
 
 @njit(cache=True)
-def collect_regions(alive, region, town, industry, members, sales, capital, debt, w_status, w_town, w_skill,
-                    town_region, n_regions, n_industries, persons_per_agent, P, per_month):
-    """(float64[Rg, 7 + I], int64[T, I], int64[2, T]). The first: cooperatives, members (persons), unemployed
+def collect_regions(coops, workers, town_region, n_regions, n_industries, persons_per_agent, P, per_month):
+    """(float64[Rg, 7 + I], int64[T, I], int64[2, T]), given coops = (alive, region, town, industry, members,
+    sales, capital, debt) arrays [co-ops] and workers = (status, town, skill) arrays [workers].
+
+    The first: cooperatives, members (persons), unemployed
     (persons waiting or travelling in the region's towns), output nominal and real (CN$ per month, real = 1937
     CN$), capital and loans outstanding (CN$ nominal), then cooperatives by industry, summed in id order.
     The second: unemployed worker agents (waiting, not travelling) by town and skill, which the next tick's
     movement phase reads instead of counting again. The third: live cooperatives and their member agents by
     town."""
+    alive, region, town, industry, members, sales, capital, debt = coops
+    w_status, w_town, w_skill = workers
     out = np.zeros((n_regions, N_BASE + n_industries))
     waiting = np.zeros((town_region.shape[0], n_industries), dtype=np.int64)
     by_town = np.zeros((2, town_region.shape[0]), dtype=np.int64)

@@ -13,14 +13,18 @@ FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 1, 2, 3
 
 
 @njit(cache=True)
-def fail_or_flee(alive, town, region, members, capital, died, fate, u_fail, u_flee, blocked, refuge,
-                 town_region, p_fail, flee_success, limit_per_member, min_agents, tick):
+def fail_or_flee(coops, u_fail, u_flee, front, p_fail, flee_success, limit_per_member, min_agents, tick):
     """Close or move cooperatives; visit live ones in id order, one pair of uniforms each.
+
+    coops: (alive, town, region, members, capital, died, fate) arrays [co-ops]; front: (blocked [towns],
+    refuge [towns], town_region [towns]).
 
     In an occupied town: u_flee < flee_success -> moves to refuge[town] (a mobile unit), else lost.
     Elsewhere: closes when capital < -limit_per_member * members (CN$) or members < min_agents (insolvent),
     or when u_fail < p_fail (dissolved). Returns the number of cooperatives closed or moved.
     """
+    alive, town, region, members, capital, died, fate = coops
+    blocked, refuge, town_region = front
     k = 0
     changed = 0
     for c in range(alive.shape[0]):
@@ -140,10 +144,15 @@ def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, f
 
 
 @njit(cache=True)
-def open_coops(first, towns, industries, regions, founders, loans, tick, c_town, c_industry, c_region, c_members,
-               c_founders, c_matched, c_capital, c_debt, c_loan, c_founded, c_alive):
+def open_coops(first, new, tick, coops):
     """Rows first, first + 1, ... become live cooperatives: founders (agents, all of their own skill), and
-    capital = debt = loan (CN$ nominal) lent at founding `tick`."""
+    capital = debt = loan (CN$ nominal) lent at founding `tick`.
+
+    new: (towns, industries, regions, founders, loans) [new co-ops]; coops: the table's (town, industry,
+    region, members, founders, matched, capital, debt, loan, founded, alive) arrays."""
+    towns, industries, regions, founders, loans = new
+    (c_town, c_industry, c_region, c_members, c_founders, c_matched, c_capital, c_debt, c_loan, c_founded,
+     c_alive) = coops
     for k in range(towns.shape[0]):
         c = first + k
         c_town[c], c_industry[c], c_region[c] = towns[k], industries[k], regions[k]

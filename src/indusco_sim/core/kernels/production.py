@@ -11,15 +11,19 @@ from indusco_sim.core.kernels.allocation import labour_units
 
 
 @njit(cache=True)
-def produce(alive, industry, members, matched, equipment, stock, capital, debt, output, sales, recipe,
-            output_per_member, equipment_per_member, price, material_price, P, months, persons_per_agent,
-            unskilled_productivity, wage_per_month, repayment_share):
+def produce(coops, industries, economy, P, months):
     """Produce, sell, pay members, repay loans. Returns the CN$ repaid to the loan fund this tick.
+
+    coops, industries, economy: plain tuples in the field order of core.bundles' Coops, Industries and
+    Economy. P: price level (1937 = 1); months: this tick's length.
 
     Output = min(labour capacity, equipment capacity, materials held / recipe) for the tick.
     Surplus = sales - wages - materials used (at current prices); `repayment_share` of a positive surplus
     goes to the loan, never more than the debt or the capital on hand.
     """
+    alive, _, industry, members, matched, _, _, equipment, capital, debt, stock, output, sales = coops
+    recipe, output_per_member, equipment_per_member, price, _, _, material_price = industries
+    persons_per_agent, unskilled_productivity, _, wage_per_month, _, repayment_share, _, _, _, _ = economy
     repaid = 0.0
     for c in range(alive.shape[0]):
         if not alive[c]:
