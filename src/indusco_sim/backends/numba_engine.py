@@ -117,11 +117,11 @@ class NumbaEngine:
         depots = (d.stock, d.equipment, d.shipped, depot_open, d.scale)  # core.bundles.Depots
         supply = (p.resupply * months, p.resupply * p.max_stock_months, p.equipment_resupply * months,
                   p.equipment_resupply * p.max_stock_months, p.transport_per_month * months)  # bundles.Supply
-        return alloc.allocate_phase(depots, self.coop_bundle(), (w.status, w.town, w.skill, w.employer),
+        return alloc.allocate_phase(depots, self._coop_bundle(), (w.status, w.town, w.skill, w.employer),
                                     town_depot, self.industries, self.economy, supply, P, months, tick,
                                     self.n_towns)
 
-    def coop_bundle(self) -> tuple:
+    def _coop_bundle(self) -> tuple:
         """The cooperative arrays as a core.bundles.Coops tuple (rebuilt each call: the table may grow)."""
         c = self.coops
         return (c.alive, c.town, c.industry, c.members, c.matched, c.founders, c.founded, c.equipment, c.capital,
@@ -129,7 +129,7 @@ class NumbaEngine:
 
     # ---- production --------------------------------------------------------------------------------
     def produce(self, P, months) -> float:
-        return production.produce(self.coop_bundle(), self.industries, self.economy, P, months)
+        return production.produce(self._coop_bundle(), self.industries, self.economy, P, months)
 
     # ---- lifecycle ---------------------------------------------------------------------------------
     def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:
