@@ -76,7 +76,7 @@ def test_region_splits_when_supervision_load_crosses_the_threshold(line_scenario
     # the new HQ is the depot town with the most co-ops in the new region's part, at the time of the split
     part = np.flatnonzero(model.town_region == new)
     assert model.network.index["Epsilon"] in part and model.network.index["Alpha"] not in part
-    per_town = model.town_records[split_tick][0]
+    per_town = model.recorder.at(split_tick).by_town[0]
     depots_in_part = [t for t in part if model.is_depot_town[t]]
     assert hq == max(depots_in_part, key=lambda t: (per_town[t], -t))
     assert model.p.calendar.date_of(split_tick) > model.spec.time.start

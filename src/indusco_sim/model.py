@@ -28,9 +28,10 @@ from indusco_sim.core.kernels.paths import serving_depots
 from indusco_sim.core.state import NATIONAL, region_table
 from indusco_sim.data import scenarios_dir
 from indusco_sim.regions import RegionsMixin
+from indusco_sim.results.recorder import Recorder
 from indusco_sim.scenario.load import load_scenario
 from indusco_sim.scenario.schema import Scenario
-from indusco_sim.views import sync_agents
+from indusco_sim.views import AgentViews, sync_agents
 from indusco_sim.world.geography import build_network
 from indusco_sim.world.params import compile_params, per_tick_chance
 from indusco_sim.world.schedule import build_schedule
@@ -94,15 +95,10 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
         self.waiting: np.ndarray | None = None  # unemployed agents by town and skill at the last collection
-        # per tick: (tick, ids of the regions alive, their collected table, their [staff, supervision load])
-        self.records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
-        self.town_records: list[np.ndarray] = []  # per tick: int64[2, T] cooperatives and member agents by town
+        self.recorder = Recorder()  # every tick's collected figures; results/tables.py builds the tables from it
         self.phase_seconds: dict[str, float] = defaultdict(float)
         self.mesa_agents = mesa_agents
-        self._region_agents: list = []
-        self._depot_agents: list = []
-        self._coop_agents: dict = {}
-        self._coop_rows_synced = 0
+        self.views = AgentViews()  # the Mesa agents over the engine's rows (views.sync_agents keeps them in step)
         # national figures of the last tick, set by the collection phase and read by the DataCollector
         self.date_label = str(spec.time.start)
         self.n_regions = 0
@@ -117,7 +113,7 @@ class IndusModel(RegionsMixin, mesa.Model):
     @property
     def tick(self) -> int:
         """Ticks completed so far."""
-        return len(self.records)
+        return len(self.recorder)
 
     @property
     def n_ticks(self) -> int:
@@ -286,15 +282,14 @@ class IndusModel(RegionsMixin, mesa.Model):
         rows = table[ids]
         admin = np.empty((len(ids), 2))
         admin[:, 0], admin[:, 1] = reg.staff[ids], reg.load[ids]
-        self.records.append((tick, ids, rows, admin))
-        self.town_records.append(by_town)
+        self.recorder.record(tick, ids, rows, admin, by_town)
         sums = np.add.reduce(rows, axis=0).tolist()
         for name, column in NATIONAL.items():
             setattr(self, f"national_{name}", sums[column])
         self.date_label, self.n_regions = self.date_labels[tick], len(ids)
         self.datacollector.collect(self)
         if self.mesa_agents:
-            sync_agents(self, tick)
+            sync_agents(self, self.views)
 
     def seed_initial_state(self) -> None:
         """Co-ops and job-seekers present at the start (benchmarks): spread in turn over the open depot towns of

@@ -112,22 +112,33 @@ class CoopAgent(CellAgent):
         return FATE_NAMES[self._get("fate")]
 
 
-def sync_agents(model: IndusModel, tick: int) -> None:
+class AgentViews:
+    """The view agents made so far: regions and depots by row, live cooperatives by row, and how many
+    cooperative rows have been seen (rows only grow)."""
+
+    def __init__(self) -> None:
+        self.regions: list[RegionAgent] = []
+        self.depots: list[DepotAgent] = []
+        self.coops: dict[int, CoopAgent] = {}
+        self.coop_rows_seen = 0
+
+
+def sync_agents(model: IndusModel, views: AgentViews) -> None:
     """Make the Mesa agents match the arrays after a tick: new rows get agents, closed cooperatives leave,
     moved ones change cell. Cost is proportional to what changed, plus one pass over live agents.
     An engine whose cooperatives and depots are Mesa agents already (`provides_agents`) gets region views only."""
-    regions = model._region_agents
+    regions = views.regions
     for row in range(len(regions), model.regions.n):
         regions.append(RegionAgent(model, row))
     if model.engine.provides_agents:
         return
-    depots = model._depot_agents
+    depots = views.depots
     for row in range(len(depots), model.engine.n_depots()):
         depots.append(DepotAgent(model, row, model.space[int(model.engine.depot_town(row))]))
-    coops = model._coop_agents
-    for row in range(model._coop_rows_synced, model.engine.n_coops()):
+    coops = views.coops
+    for row in range(views.coop_rows_seen, model.engine.n_coops()):
         coops[row] = CoopAgent(model, row, model.space[int(model.engine.coop_value(row, "town"))])
-    model._coop_rows_synced = model.engine.n_coops()
+    views.coop_rows_seen = model.engine.n_coops()
     for row, agent in list(coops.items()):
         if not model.engine.coop_value(row, "alive"):
             agent.remove()

@@ -50,7 +50,7 @@ class MonthlySnapshots:
             self.routes = model.network.routes
         date = model.date
         self.months[(date.year, date.month)] = Snapshot(
-            date=str(date), coops=model.town_records[-1][0].copy(),
+            date=str(date), coops=model.recorder.latest().by_town[0].copy(),
             region=model.town_region.copy(), occupied=model.occupied.copy(),
             hq=model.regions.hq[model.regions.alive].copy())
         self.region_names = list(model.region_names)

@@ -26,7 +26,7 @@ def timeseries(model: IndusModel) -> pd.DataFrame:
     cal = model.p.calendar
     industries = model.p.industries
     parts = []
-    for tick, ids, table, admin in model.records:
+    for tick, ids, table, admin, _ in model.recorder:
         if len(ids) == 0:
             continue
         frame = pd.DataFrame({
@@ -66,10 +66,10 @@ def town_timeseries(model: IndusModel) -> pd.DataFrame:
     """One row per (tick, town) with live cooperatives and their members (persons)."""
     cal = model.p.calendar
     n = model.network.n_towns
-    ticks = [record[0] for record in model.records]
+    ticks = model.recorder.ticks()
     if not ticks:
         return pd.DataFrame(columns=["tick", "date", "town", "cooperatives", "members"])
-    counts = np.stack(model.town_records)  # [ticks, 2, T]
+    counts = model.recorder.town_counts()  # [ticks, 2, T]
     return pd.DataFrame({
         "tick": np.repeat(np.asarray(ticks, dtype=np.int64), n),
         "date": np.repeat(np.array([cal.date_of(t) for t in ticks], dtype="datetime64[s]"), n),

@@ -40,7 +40,7 @@ class VizModel(IndusModel):
                 self.record_history()
 
     def record_history(self) -> None:
-        tick, ids, table = self.records[-1][:3]  # (tick, region ids, table, ...)
+        tick, ids, table, _, _ = self.recorder.latest()
         date = str(self.p.calendar.date_of(tick))
         total = dict.fromkeys(COLUMNS, 0)
         for r, row in zip(ids, table, strict=True):
