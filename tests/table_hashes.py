@@ -22,14 +22,24 @@ RUNS = {
 }
 
 
+# Floats are hashed at this many significant digits. The same code gives floats that differ in the last bits
+# on CPUs with and without AVX-512 (numpy's SIMD loops for exp, log and power, and reductions, differ), while
+# every integer table is identical: measured on 2026-12-03, hashes recorded on an AVX-512 machine failed on
+# an AVX2 one for the float tables only. Ten digits still catch any change a refactoring could make.
+FLOAT_DIGITS = 10
+
+
 def frame_hash(frame: pd.DataFrame) -> str:
-    """SHA-256 of a table's column names, dtypes and values (exact bytes; strings as UTF-8)."""
+    """SHA-256 of a table's column names, dtypes and values: integers, booleans and dates as exact bytes,
+    floats at FLOAT_DIGITS significant digits, strings as UTF-8."""
     h = hashlib.sha256()
     for name in frame.columns:
         col = frame[name]
         h.update(f"{name}:{col.dtype}\n".encode())
         values = col.to_numpy()
-        if values.dtype.kind in "biufcmM":  # numbers, booleans and dates: their exact bytes
+        if values.dtype.kind == "f":
+            h.update("\x00".join(f"{v:.{FLOAT_DIGITS}g}" for v in values.tolist()).encode())
+        elif values.dtype.kind in "biucmM":  # integers, booleans and dates: their exact bytes
             h.update(np.ascontiguousarray(values).tobytes())
         else:  # strings (object or pandas' str dtype): the text
             h.update("\x00".join(map(str, values.tolist())).encode())
@@ -39,10 +49,7 @@ def frame_hash(frame: pd.DataFrame) -> str:
 def run_hashes(name: str) -> dict[str, str]:
     """Hashes of the time series, towns time series, cooperatives and towns tables of one fixed run."""
     from indusco_sim.model import IndusModel
-    try:
-        from indusco_sim.results import tables
-    except ImportError:  # before the layout change
-        from indusco_sim.results import tables
+    from indusco_sim.results import tables
 
     scenario, seed, backend, overrides = RUNS[name]
     model = IndusModel(ROOT / scenario, rng=seed, backend=backend, overrides=overrides, mesa_agents=False)

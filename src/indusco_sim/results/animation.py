@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.animation import FuncAnimation, PillowWriter
 
-from indusco_sim.world.outline import bbox_around, draw_outline
 from indusco_sim.results.plots import draw_map, region_colours
+from indusco_sim.world.outline import bbox_around, draw_outline
 
 FRAME_MS = 250  # display time of one month
 

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from indusco_sim.core.state import CAPITAL, COOPS, LOANS, MEMBERS, N_BASE, OUT_NOMINAL, OUT_REAL, UNEMP
-from indusco_sim.core.state import FATE_NAMES
+from indusco_sim.core.state import CAPITAL, COOPS, FATE_NAMES, LOANS, MEMBERS, N_BASE, OUT_NOMINAL, OUT_REAL, UNEMP
 
 if TYPE_CHECKING:
     from indusco_sim.model import IndusModel

@@ -1,0 +1,65 @@
+"""Recorder: every tick's collected figures, kept in the order the ticks ran.
+
+The collection phase hands the recorder one Record per tick; results/tables.py builds the run's tables from
+it, and the page and the animation read the latest record. Nothing else keeps per-tick output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Record(NamedTuple):
+    """One tick's figures.
+
+    tick: the tick index (0 is the first simulated tick).
+    ids: int[R] indices of the regions alive at the tick.
+    table: float64[R, columns] the collected row of each of those regions (columns: core.state).
+    admin: float64[R, 2] each region's staff (organisers) and supervision load (organiser-months a month).
+    by_town: int64[2, T] live cooperatives and member agents in each town.
+    """
+
+    tick: int
+    ids: np.ndarray
+    table: np.ndarray
+    admin: np.ndarray
+    by_town: np.ndarray
+
+
+class Recorder:
+    """The run's records, one per completed tick (ticks run 0, 1, 2, ... so a record's position is its tick)."""
+
+    def __init__(self) -> None:
+        self._records: list[Record] = []
+
+    def record(self, tick: int, ids: np.ndarray, table: np.ndarray, admin: np.ndarray,
+               by_town: np.ndarray) -> None:
+        """Keep one tick's figures (the arrays are kept as given: the caller hands over fresh arrays)."""
+        if tick != len(self._records):
+            raise ValueError(f"tick {tick} recorded after {len(self._records)} ticks")
+        self._records.append(Record(tick, ids, table, admin, by_town))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self._records)
+
+    def latest(self) -> Record:
+        """The last tick's record (IndexError before the first tick)."""
+        return self._records[-1]
+
+    def at(self, tick: int) -> Record:
+        """The record of one tick."""
+        return self._records[tick]
+
+    def ticks(self) -> list[int]:
+        """The recorded ticks, in order."""
+        return [r.tick for r in self._records]
+
+    def town_counts(self) -> np.ndarray:
+        """int64[ticks, 2, T]: live cooperatives and member agents by town at every recorded tick."""
+        return np.stack([r.by_town for r in self._records])
