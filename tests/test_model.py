@@ -85,7 +85,7 @@ def test_warm_up_compiles_each_kernel_once_for_the_model():
         for path, end in runs:
             model = IndusModel(path, rng=2, overrides=("time.end=" + end,))
             model.run()
-        model.try_split(0, model.tick - 1, np.ones(model.network.n_towns, np.int64))  # exercises far_part
+        model.regions.try_split(0, model.tick - 1, np.ones(model.network.n_towns, np.int64), model.engine, model.dist)
         print({k.__name__: len(k.signatures) for k in all_kernels() if len(k.signatures) > 1})
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)

@@ -25,9 +25,9 @@ from mesa.discrete_space import Network as NetworkSpace
 
 from indusco_sim.backends.contract import make_engine
 from indusco_sim.core.kernels.paths import serving_depots
-from indusco_sim.core.state import NATIONAL, region_table
+from indusco_sim.core.state import NATIONAL
 from indusco_sim.data import scenarios_dir
-from indusco_sim.regions import RegionsMixin
+from indusco_sim.regions import Regions
 from indusco_sim.results.recorder import Recorder
 from indusco_sim.scenario.load import load_scenario
 from indusco_sim.scenario.schema import Scenario
@@ -45,7 +45,7 @@ def default_scenario() -> Path:
     return scenarios_dir() / "baseline.yaml"
 
 
-class IndusModel(RegionsMixin, mesa.Model):
+class IndusModel(mesa.Model):
     """The Chinese Industrial Cooperatives on the transport network of unoccupied China.
 
     IndusModel(scenario="scenarios/baseline.yaml", rng=SEED). `scenario` is a path, a dict or a
@@ -74,12 +74,10 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.date_labels = [str(self.p.calendar.date_of(k)) for k in range(self.p.n_ticks)]
         n_towns = self.network.n_towns
         self.occupied = np.zeros(n_towns, dtype=np.bool_)
-        self.town_region = np.full(n_towns, -1, dtype=np.int16)
-        self.regions = region_table()
-        self.region_names: list[str] = []
-        self.splits: list[dict] = []
-        self.hqs_to_check = False
         self._setup_depots()
+        # regions, their HQs, organisers and splits (regions.py); the model asks, they answer
+        self.regions = Regions(self.p.admin, self.town_names, self.network.towns["region_1940"].to_numpy(),
+                               self.date_labels, self.is_depot_town)
         self.space = NetworkSpace(self.network.graph, random=self.random,
                                   layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
         self.engine = make_engine(backend, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
@@ -87,7 +85,6 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.fund = spec.finance.fund_initial
         self.donations_per_month = spec.finance.donations_per_month
         self.lending_factor = spec.finance.lending_factor
-        self.staff_ceiling = spec.administration.max_staff  # organisers one HQ may have (lowered by politics)
         self._refresh_paths()
         self._depot_state: np.ndarray | None = None  # open depots when town_depot was last computed
         self._next_opening = NEVER  # the next tick at which a depot opens
@@ -118,6 +115,22 @@ class IndusModel(RegionsMixin, mesa.Model):
     @property
     def n_ticks(self) -> int:
         return self.p.n_ticks
+
+    # ---- regions (owned by self.regions) ------------------------------------------------------------
+    @property
+    def region_names(self) -> list[str]:
+        """Name of each region row, in founding order."""
+        return self.regions.names
+
+    @property
+    def splits(self) -> list[dict]:
+        """The splits so far: {tick, date, parent, region, hq, cooperatives} each."""
+        return self.regions.splits
+
+    @property
+    def town_region(self) -> np.ndarray:
+        """int16[T]: each town's region row, -1 for none."""
+        return self.regions.town_region
 
     @property
     def date(self):
@@ -173,29 +186,46 @@ class IndusModel(RegionsMixin, mesa.Model):
     # ---- phases --------------------------------------------------------------------------------------
     def _phase_events(self, tick: int) -> None:
         ev = self.schedule_by_tick[tick]
-        if ev.occupy or ev.liberate or ev.hq_moves:
-            self.hqs_to_check = True  # whether a regional HQ has fallen (move_fallen_hqs)
+        if ev.occupy or ev.liberate:
+            self.regions.hqs_to_check = True  # a regional HQ may have fallen (Regions.move_fallen_hqs)
         if ev.occupy or ev.liberate:
             self.occupied[ev.occupy] = True
             self.occupied[ev.liberate] = False
             self._refresh_paths()
         for name, hq in ev.regions:
-            self.found_region(name, hq, tick)
+            self._open_region_depots(self.regions.found(name, hq, tick), tick)
         if tick == 0 and (self.spec.cooperatives.initial or self.spec.population.initial_workers):
             self.seed_initial_state()
         for name, hq in ev.hq_moves:
-            self.regions.hq[self.region_names.index(name)] = hq
-        self.move_fallen_hqs()
+            self.regions.move_hq(name, hq)
+        self.regions.move_fallen_hqs(self.occupied, self.engine, self.dist)
         if ev.raids:
             self._raid(ev.raids)
         for policy in ev.policies:
-            self.apply_policy(policy)
+            self._apply_policy(policy)
         months = self.p.months[tick]
         self.fund += self.donations_per_month * months
         if self.spec.finance.index_linked_fund and tick > 0:
             self.fund *= self.p.P[tick] / self.p.P[tick - 1]
         if self._depot_state is None or ev.occupy or ev.liberate or ev.regions or tick >= self._next_opening:
             self._update_depots(tick, front_moved=bool(ev.occupy or ev.liberate))
+
+    def _open_region_depots(self, r: int, tick: int) -> None:
+        """Depots in region r's towns without an opening date of their own open now (a region founded)."""
+        pending = (self.depot_opens == NEVER) & (self.town_region[self.depot_town] == r)
+        self.depot_opens[pending] = tick
+
+    def _apply_policy(self, policy) -> None:
+        """A dated change of loan policy: a grant to the fund, donations, the lending factor, organisers."""
+        self.fund += policy.grant
+        if policy.donations_per_month is not None:
+            self.donations_per_month = policy.donations_per_month
+        if policy.donations_factor is not None:
+            self.donations_per_month *= policy.donations_factor
+        if policy.lending_factor is not None:
+            self.lending_factor = policy.lending_factor
+        if policy.staff_factor is not None:  # organisers dismissed, and no more may be hired from now on
+            self.regions.dismiss_staff(policy.staff_factor)
 
     def _raid(self, raids: list[tuple[int, float]]) -> None:
         """Each raid on a town destroys the share damage_per_raid of its depot and cooperative stocks and
@@ -272,7 +302,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         self.engine.found(towns[chosen], skills[chosen], founders, loans, self.town_region[towns[chosen]], tick)
 
     def _phase_administration(self, tick: int) -> None:
-        self.administer(tick)
+        self.regions.administer(tick, self.p.months[tick], self.engine, self.dist)
 
     def _phase_collection(self, tick: int) -> None:
         reg = self.regions
@@ -344,7 +374,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         return self._cached("founding_weight", self._founding_weight)
 
     def _founding_weight(self) -> np.ndarray:
-        reach = self.spec.administration.founding_reach_days
+        reach = self.p.admin.founding_reach_days
         has = self.town_region >= 0
         days = np.full(self.network.n_towns, np.inf)
         towns = np.flatnonzero(has)

@@ -15,6 +15,21 @@ from indusco_sim.world.calendar import Calendar, price_levels
 
 
 @dataclass(frozen=True)
+class AdminParams:
+    """The regional administration's rules (regions.Regions reads them; no kernel does)."""
+
+    initial_staff: float             # organisers a new regional HQ starts with
+    max_staff: float                 # organisers one HQ may have at most (politics may lower it in a run)
+    staff_growth_per_month: float    # organisers / region / month hired while below the ceiling
+    staff_growth_share: float        # -: organisers trained per month per organiser
+    founding_cost: float             # organiser-months one founding takes
+    founding_reach_days: float       # days: travel from the HQ at which founding readiness halves
+    split_threshold: float           # -: supervision load per organiser above which a region is overloaded
+    split_months: float              # months the overload must last before the region splits
+    split_min_cooperatives: int      # co-ops the far part needs to become a region
+
+
+@dataclass(frozen=True)
 class Params:
     """Static numbers of a run, in kernel units. Rates are per month; multiply by `months[tick]`. Money is
     1937 CN$ (multiply by the price level `P[tick]` for nominal CN$). Arrays must not be written to."""
@@ -56,6 +71,7 @@ class Params:
     flee_success: float              # -: chance a co-op in a town being occupied moves to its refuge
     supervision_cost: float          # organiser-months per co-op per month
     travel_cost: float               # organiser-months / co-op / month / day of travel from its HQ
+    admin: AdminParams               # the regional administration's rules
 
     @property
     def n_ticks(self) -> int:
@@ -121,4 +137,10 @@ def compile_params(s: Scenario) -> Params:
         flee_success=co.flee_success,
         supervision_cost=adm.supervision_cost,
         travel_cost=adm.travel_cost,
+        admin=AdminParams(
+            initial_staff=adm.initial_staff, max_staff=adm.max_staff,
+            staff_growth_per_month=adm.staff_growth_per_month, staff_growth_share=adm.staff_growth_share,
+            founding_cost=adm.founding_cost, founding_reach_days=adm.founding_reach_days,
+            split_threshold=adm.split_threshold, split_months=adm.split_months,
+            split_min_cooperatives=adm.split_min_cooperatives),
     )
