@@ -31,7 +31,7 @@ from indusco_sim.regions import Regions
 from indusco_sim.results.recorder import Recorder
 from indusco_sim.scenario.load import load_scenario
 from indusco_sim.scenario.schema import Scenario
-from indusco_sim.views import AgentViews, sync_agents
+from indusco_sim.views import AgentViews, CoopAgent, sync_agents
 from indusco_sim.world.geography import build_network
 from indusco_sim.world.params import compile_params, per_tick_chance
 from indusco_sim.world.schedule import build_schedule
@@ -389,8 +389,6 @@ class IndusModel(mesa.Model):
     def cooperatives(self):
         """AgentSet of the live cooperatives (Mesa agents): views over the arrays, or with the mesa backend
         the engine's own agents."""
-        from indusco_sim.views import CoopAgent
-
         if self.engine.provides_agents:
             return self.engine.coops
         return self.agents_by_type.get(CoopAgent, mesa.agent.AgentSet([], random=self.random))

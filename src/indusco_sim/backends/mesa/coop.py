@@ -61,7 +61,7 @@ class CoopAgent(CellAgent):
 
     @property
     def members(self) -> int:
-        return self.n_members * self.model.spec.population.persons_per_agent
+        return self.n_members * self.model.p.persons_per_agent
 
     @property
     def fate(self) -> str:
