@@ -67,10 +67,10 @@ def draw_territories(ax, terr: Territories, colours: dict, alpha: float = 0.55) 
                                 linewidth=0, hatch="///", alpha=0.45, label="occupied (model)", gid="occupied",
                                 zorder=1))
     if terr.borders:
-        ax.add_collection(LineCollection(terr.borders, colors="white", linewidths=1.4, zorder=2))
+        ax.add_collection(LineCollection(terr.borders, colors="white", linewidths=1.4, zorder=2), autolim=False)
     if terr.front:
         ax.add_collection(LineCollection(terr.front, colors=FRONT, linewidths=2.2, zorder=2, label="front",
-                                         gid="front"))
+                                         gid="front"), autolim=False)
 
 
 def map_axes(towns: pd.DataFrame):
@@ -100,22 +100,25 @@ def state_territories(state: pd.DataFrame, bbox) -> Territories:
 
 def draw_towns(ax, state: pd.DataFrame, colours: dict, routes: pd.DataFrame | None = None) -> None:
     """Routes faintly, towns as dots by region (occupied ones as crosses), HQs as labelled stars."""
+    lon, lat = state["lon"].to_numpy(), state["lat"].to_numpy()
+    occ, hq = state["occupied"].to_numpy(bool), state["hq"].to_numpy(bool)
     if routes is not None and len(routes):
-        pos = state.set_index("town")[["lon", "lat"]]
-        a, b = pos.loc[routes.iloc[:, 0]].to_numpy(), pos.loc[routes.iloc[:, 1]].to_numpy()
-        ax.add_collection(LineCollection(np.stack([a, b], axis=1), colors="#8a8a8a", linewidths=0.5, zorder=2))
-    free = state[~state["occupied"]]
-    ax.scatter(free["lon"], free["lat"], s=10 + 3 * free["cooperatives"].clip(lower=0) ** 0.7,
-               c=[colours.get(r, "#ffffff") if r else "#ffffff" for r in free["region"]], edgecolors="black",
-               linewidths=0.4, zorder=3)
-    occ = state[state["occupied"]]
-    ax.scatter(occ["lon"], occ["lat"], s=25, c="#333333", marker="X", zorder=3)
-    hq = state[state["hq"] & ~state["occupied"]]
-    ax.scatter(hq["lon"], hq["lat"], s=220, c="gold", edgecolors="black", linewidths=0.8, marker="*", zorder=4,
+        index = {name: i for i, name in enumerate(state["town"])}
+        a = np.array([index[t] for t in routes.iloc[:, 0]])
+        b = np.array([index[t] for t in routes.iloc[:, 1]])
+        segments = np.stack([np.column_stack([lon[a], lat[a]]), np.column_stack([lon[b], lat[b]])], axis=1)
+        ax.add_collection(LineCollection(segments, colors="#8a8a8a", linewidths=0.5, zorder=2), autolim=False)
+    free = ~occ
+    coops = state["cooperatives"].to_numpy()[free].clip(min=0)
+    fill = [colours.get(r, "#ffffff") if r else "#ffffff" for r in state["region"].to_numpy()[free]]
+    ax.scatter(lon[free], lat[free], s=10 + 3 * coops ** 0.7, c=fill, edgecolors="black", linewidths=0.4, zorder=3)
+    ax.scatter(lon[occ], lat[occ], s=25, c="#333333", marker="X", zorder=3)
+    star = hq & free
+    ax.scatter(lon[star], lat[star], s=220, c="gold", edgecolors="black", linewidths=0.8, marker="*", zorder=4,
                label="regional HQ")
-    for t in hq.itertuples():
-        ax.annotate(t.town, (t.lon, t.lat), fontsize=8, fontweight="bold", xytext=(6, -10),
-                    textcoords="offset points", zorder=5)
+    for name, x, y in zip(state["town"].to_numpy()[star], lon[star], lat[star], strict=True):
+        ax.annotate(name, (x, y), fontsize=8, fontweight="bold", xytext=(6, -10), textcoords="offset points",
+                    zorder=5)
 
 
 def legend(ax) -> None:
@@ -206,7 +209,7 @@ def write_region_maps(hist: RegionHistory, ts: pd.DataFrame, colours: dict, fold
         else:
             draw_regions_map(ax, bbox, state, colours, routes)
         ax.set_title(title.format(date=state["date"].iloc[0].date(), n=len(hist.regions_at(day))), fontsize=11)
-        fig.savefig(folder / name, dpi=100, pil_kwargs={"compress_level": 3})
+        fig.savefig(folder / name, dpi=100, pil_kwargs={"compress_level": 1})
         written.append(folder / name)
         for artist in set(ax.get_children()) - base:
             artist.remove()

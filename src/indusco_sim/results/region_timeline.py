@@ -79,6 +79,6 @@ def plot_region_timeline(hist: RegionHistory, colours: dict, path: Path) -> Path
     fig = plt.figure(figsize=(10, 6))
     draw_timeline(fig, hist, colours)
     fig.subplots_adjust(left=0.14, right=0.97, top=0.93, bottom=0.09, hspace=0.08)
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, pil_kwargs={"compress_level": 1})
     plt.close(fig)
     return path
