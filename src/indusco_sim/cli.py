@@ -275,5 +275,10 @@ def main() -> None:
     app()
 
 
+from indusco_sim.cli_experiments import register  # noqa: E402  (sweep, sweep-schema, sensitivity, discover)
+
+register(app)
+
+
 if __name__ == "__main__":
     main()
