@@ -251,7 +251,7 @@ def _validation_error(err: ValidationError, raw: dict, sources: SourceMap, path:
     keypath, (file, line) = locate(loc, raw, sources)
     if file == "<scenario>":
         file = str(path)
-    valid = "see `indusco sweep-schema`"
+    valid = _description(keypath) or "see `indusco sweep-schema`"
     if first["type"] == "extra_forbidden":
         choices = _fields_of(keypath)
         message = f"unknown key '{keypath[-1]}'{did_you_mean(str(keypath[-1]), choices)}"
@@ -265,7 +265,17 @@ def _validation_error(err: ValidationError, raw: dict, sources: SourceMap, path:
     return InputError(message, file=file, line=line, key=join_path(keypath), valid=valid)
 
 
+def _description(keypath: tuple) -> str | None:
+    model = _model_at(keypath)
+    info = model.model_fields.get(keypath[-1]) if keypath and isinstance(keypath[-1], str) else None
+    return info.description if info is not None else None
+
+
 def _fields_of(keypath: tuple) -> list[str]:
+    return list(_model_at(keypath).model_fields)
+
+
+def _model_at(keypath: tuple) -> type[BaseModel]:
     model: type[BaseModel] = Sweep
     for part in keypath[:-1]:
         if model is Sweep and part == "parameters":
@@ -275,4 +285,4 @@ def _fields_of(keypath: tuple) -> list[str]:
         ann = getattr(info, "annotation", None)
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             model = ann
-    return list(model.model_fields)
+    return model
