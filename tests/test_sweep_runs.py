@@ -63,7 +63,7 @@ def local(tmp_path_factory):
 
 
 def test_every_planned_run_has_one_row_and_failures_are_rows(local):
-    folder, path, out = local
+    _folder, _path, out = local
     plan = pd.read_parquet(out / "design.parquet")
     got = rows(out)
     assert set(got.index) == set(plan["run_id"]) and len(plan) == 8
@@ -83,7 +83,7 @@ def test_every_planned_run_has_one_row_and_failures_are_rows(local):
 def test_a_row_equals_a_fresh_single_run_and_evaluate(local):
     from indusco_sim import evaluate
 
-    folder, path, out = local
+    folder, _path, out = local
     row = rows(out).query("status == 'ok'").iloc[0]
     sets = [f"--set={k}={float(row[k])!r}" for k in KEYS]
     done = indusco("run", BASELINE, "--out", folder / "single", "--set", "time.end=1938-12-31", *sets,
@@ -138,7 +138,7 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
 
 
 def test_sigkill_mid_sweep_then_resume_gives_the_same_rows(local, tmp_path):
-    folder, path, out = local
+    _folder, path, out = local
     target = tmp_path / "killed"
     proc = subprocess.Popen(sweep_cmd(path, target, "--workers", 1, "--batch-size", 1), cwd=tmp_path,
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -166,7 +166,7 @@ def _free_port() -> int:
 
 
 def test_real_dask_cluster_with_a_worker_killed_gives_the_local_rows(local, tmp_path):
-    folder, path, out = local
+    _folder, path, out = local
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
