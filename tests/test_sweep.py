@@ -189,3 +189,28 @@ def test_morris_ranks_and_prim_finds_the_box(tmp_path):
     assert_input_error(got, file=str(lhs), key="--where", says=("0 of 200",))
     got = indusco_in_process("sensitivity", lhs, "--outcome", "final_cooperativs")
     assert_input_error(got, file=str(lhs), key="--outcome", says=("did you mean",))
+
+
+def test_streamed_bands_and_calibration_equal_the_in_memory_ones(tmp_path, short_model):
+    """ensemble_stream's per-metric bands from spilled parts and its light-member calibration give the same
+    numbers as ensemble.summarise_members and ensemble.calibration."""
+    from indusco_sim.experiments import ensemble, ensemble_stream
+    from indusco_sim.experiments.single import tabulate
+
+    run = tabulate(short_model)
+    members = []
+    for k, seed in enumerate((1, 2, 3)):
+        ts = run["timeseries"].copy()
+        ts["cooperatives"] = ts["cooperatives"] + k  # three different 'runs'
+        members.append({**run, "timeseries": ts, "seed": seed, "timing": {"ticks_s": 0.1}})
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    for i, m in enumerate(members):
+        long = ensemble.long_metrics(m["timeseries"], m["seed"])
+        long["date"] = long["date"].astype("datetime64[s]")
+        long.to_parquet(spill / f"part-{i}.parquet", index=False)
+    want = ensemble.summarise_members(members)
+    got = ensemble_stream.summarise_parts(spill)
+    pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
+    report = ensemble_stream.calibration([ensemble_stream.light(m) for m in members])
+    assert report == ensemble.calibration(members)
