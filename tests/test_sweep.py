@@ -214,3 +214,12 @@ def test_streamed_bands_and_calibration_equal_the_in_memory_ones(tmp_path, short
     pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
     report = ensemble_stream.calibration([ensemble_stream.light(m) for m in members])
     assert report == ensemble.calibration(members)
+
+
+def test_the_example_sweep_is_valid():
+    from cli_helpers import REPO
+
+    s = load_sweep(REPO / "sweeps" / "five-to-seven.yaml")
+    plan = design.plan(s)
+    assert len(plan) == 64 * (len(s.sweep.parameters) + 2) * 2
+    assert s.scenario.time.end.isoformat() == "1942-08-31" and s.sweep.design.method == "sobol"
