@@ -77,6 +77,9 @@ def sweep(
                 from None
     except InputError as err:
         fail(err)
+    except KeyboardInterrupt:
+        err_console.print(f"interrupted: the finished runs are kept in {target}; finish with --resume", markup=False)
+        raise typer.Exit(130) from None
     wall = time.perf_counter() - started
     if not quiet:
         out_console.print(f"sweep: {target}  ({counts['runs']} runs this time, {counts['failed']} failed, "
