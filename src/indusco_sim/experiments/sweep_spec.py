@@ -167,7 +167,7 @@ def load_sweep(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) ->
     if not scenario_path.is_file():
         raise InputError(f"scenario file {scenario_path} not found", file=file, line=line, key="scenario",
                          valid="the path of a scenario YAML file, relative to the sweep file")
-    sets = tuple(f"{k}={_yaml_scalar(v)}" for k, v in sweep.set.items())
+    sets = tuple(f"{k}={_yaml_scalar(v)}" for k, v in _flat(sweep.set).items())
     try:
         loaded = load_scenario(scenario_path, sets)
     except InputError as err:
@@ -183,6 +183,17 @@ def load_sweep(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) ->
             raise out.error(("outcomes", i), f"unknown outcome '{name}'{did_you_mean(name, known)}",
                             "an outcome such as " + ", ".join(known[:8]) + f" ({len(known)} in all; "
                             "see `indusco sweep-schema`)")
+    return out
+
+
+def _flat(mapping: dict, prefix: str = "") -> dict:
+    """{time: {end: x}} and {time.end: x} alike -> {"time.end": x}."""
+    out = {}
+    for k, v in mapping.items():
+        if isinstance(v, dict) and v:
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
     return out
 
 
