@@ -143,6 +143,9 @@ def _fake_folder(tmp_path, method: str, points: int, seeds: int = 2):
 
 def test_store_batches_are_whole_and_retry_drops_failed_rows(tmp_path):
     out, _ = _fake_folder(tmp_path, "lhs", 10)
+    (out / "results" / ".batch-000009.parquet.tmp-1").write_bytes(b"half a file")  # as a SIGKILL leaves it
+    assert len(sweep_store.batch_files(out)) == 3 and len(sweep_store.read_results(out)) == 20
+    sweep_store.BatchWriter(out, 5)  # a resumed sweep's writer clears it away
     files = sweep_store.batch_files(out)
     assert len(files) == 3 and not list((out / "results").glob(".*"))  # 20 rows in batches of 7: no temp left
     rows = sweep_store.read_results(out)

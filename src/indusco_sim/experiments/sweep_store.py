@@ -117,6 +117,9 @@ class BatchWriter:
 
     def __init__(self, out: Path, size: int):
         self.out, self.size = Path(out), max(1, size)
+        for kind in (RESULTS, SERIES):  # half-written files of a killed sweep: never read, now removed
+            for stale in (self.out / kind).glob(".batch-*.tmp-*"):
+                stale.unlink(missing_ok=True)
         existing = [int(p.stem.split("-")[1]) for p in batch_files(out) + batch_files(out, SERIES)]
         self.next = max(existing, default=0) + 1
         self.rows: list[dict] = []
