@@ -203,3 +203,12 @@ def test_real_dask_cluster_with_a_worker_killed_gives_the_local_rows(local, tmp_
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
+
+
+def test_an_unreachable_scheduler_is_bad_input_and_leaves_no_folder(tmp_path):
+    path = write(tmp_path, "s.yaml", SWEEP)
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
+    done = subprocess.run(sweep_cmd(path, tmp_path / "out", "--scheduler", f"tcp://127.0.0.1:{_free_port()}"),
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "key '--scheduler'" in done.stderr and sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]

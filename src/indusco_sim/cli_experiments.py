@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -39,7 +40,6 @@ def sweep(
     from indusco_sim.cli import err_console, fail, out_console
     from indusco_sim.experiments import design, ensemble, sweep_runner, sweep_store
     from indusco_sim.experiments.sweep_spec import load_sweep
-    from indusco_sim.results import folder as outputs
 
     started = time.perf_counter()
     try:
@@ -48,33 +48,22 @@ def sweep(
         target = out or Path("results") / loaded.sweep.name
         sweep_hash = loaded.hash()
         exists = sweep_store.check_folder(target, sweep_hash, resume, retry_failed)
-        if not exists:
-            from indusco_sim.scenario.load import dump_yaml
-
-            seeds = ensemble.derive_seeds(loaded.seed, loaded.sweep.seeds_per_point)
-            manifest = {"program": "indusco-sim", "kind": "sweep", "sweep_hash": sweep_hash,
-                        "sweep_file": str(sweep_file), "sweep": loaded.sweep.model_dump(mode="json"),
-                        "scenario_file": str(loaded.loaded.path), "scenario_hash": loaded.loaded.hash,
-                        "model_version": design.model_version(), "seed": loaded.seed, "seeds": seeds,
-                        "points": int(plan["point"].nunique()), "runs": int(plan["run_id"].nunique()),
-                        "command": " ".join(sys.argv), "versions": outputs.versions(),
-                        "git_revision": outputs.git_revision()}
-            sweep_store.create(target, manifest, plan, {
-                "sweep.yaml": sweep_file.read_text(encoding="utf-8"),
-                "scenario.resolved.yaml": dump_yaml(loaded.scenario)})
-        if retry_failed:
-            sweep_store.drop_failed(target)
-        total = len(sweep_runner.todo(plan, target))
-        try:
-            with ensemble.dask_client(scheduler, workers) as client, _progress(quiet) as bar:
-                task = bar.add_task(f"sweep {loaded.sweep.name}", total=total, failed=0)
-                counts = sweep_runner.run_sweep(
-                    loaded, plan, target, client, timeseries=timeseries, batch_size=batch_size,
-                    progress=lambda done, failed: bar.update(task, completed=done, failed=failed))
-        except OSError as err:
-            raise InputError(f"cannot reach the dask scheduler: {err}", key="--scheduler",
-                             valid="an address such as tcp://10.0.0.5:8786, or leave it out for a local cluster") \
-                from None
+        with contextlib.ExitStack() as stack:
+            try:  # the cluster first: an unreachable scheduler leaves no folder behind
+                client = stack.enter_context(ensemble.dask_client(scheduler, workers))
+            except OSError as err:
+                raise InputError(f"cannot reach the dask scheduler: {err}", key="--scheduler",
+                                 valid="an address such as tcp://10.0.0.5:8786, or leave it out for a local "
+                                 "cluster") from None
+            if not exists:
+                _create_folder(target, sweep_file, loaded, plan, sweep_hash)
+            if retry_failed:
+                sweep_store.drop_failed(target)
+            bar = stack.enter_context(_progress(quiet))
+            task = bar.add_task(f"sweep {loaded.sweep.name}", total=len(sweep_runner.todo(plan, target)), failed=0)
+            counts = sweep_runner.run_sweep(
+                loaded, plan, target, client, timeseries=timeseries, batch_size=batch_size,
+                progress=lambda done, failed: bar.update(task, completed=done, failed=failed))
     except InputError as err:
         fail(err)
     except KeyboardInterrupt:
@@ -87,6 +76,24 @@ def sweep(
     if counts["failed"]:
         err_console.print(f"{counts['failed']} run(s) failed; their rows hold the error. Rerun them with "
                           "--retry-failed.", markup=False)
+
+
+def _create_folder(target: Path, sweep_file: Path, loaded, plan, sweep_hash: str) -> None:
+    """The sweep folder with its manifest (the sweep, versions, git revision, seeds) and design."""
+    from indusco_sim.experiments import design, ensemble, sweep_store
+    from indusco_sim.results import folder as outputs
+    from indusco_sim.scenario.load import dump_yaml
+
+    seeds = ensemble.derive_seeds(loaded.seed, loaded.sweep.seeds_per_point)
+    manifest = {"program": "indusco-sim", "kind": "sweep", "sweep_hash": sweep_hash,
+                "sweep_file": str(sweep_file), "sweep": loaded.sweep.model_dump(mode="json"),
+                "scenario_file": str(loaded.loaded.path), "scenario_hash": loaded.loaded.hash,
+                "model_version": design.model_version(), "seed": loaded.seed, "seeds": seeds,
+                "points": int(plan["point"].nunique()), "runs": int(plan["run_id"].nunique()),
+                "command": " ".join(sys.argv), "versions": outputs.versions(),
+                "git_revision": outputs.git_revision()}
+    sweep_store.create(target, manifest, plan, {"sweep.yaml": sweep_file.read_text(encoding="utf-8"),
+                                                "scenario.resolved.yaml": dump_yaml(loaded.scenario)})
 
 
 def _progress(quiet: bool) -> Progress:

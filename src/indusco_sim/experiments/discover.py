@@ -63,6 +63,8 @@ def discover(folder: Path, where: str, threshold: float = 0.8, mass_min: float =
             if box is None:
                 break
             box.select(choose(box.peeling_trajectory, threshold))
+            if boxes and box.density < threshold:  # later boxes only when they are dense enough
+                break
             boxes.append(box)
             if box.density < threshold:
                 break

@@ -122,6 +122,7 @@ def plot(frame: pd.DataFrame, name: str, path: Path) -> None:
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_title(name)
+    ax.set_xlabel("index (bars: 95% interval)" if kinds != ["spearman"] else "Spearman rank correlation")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
