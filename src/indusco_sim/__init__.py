@@ -3,6 +3,9 @@
     from indusco_sim import IndusModel
     model = IndusModel("scenarios/baseline.yaml", rng=1)
     model.run()
+
+    from indusco_sim import evaluate
+    evaluate("scenarios/baseline.yaml", {"administration.split_threshold": 0.8}, seed=7)  # {outcome: value}
 """
 
 from importlib import metadata
@@ -18,7 +21,11 @@ def __getattr__(name: str):
         from indusco_sim.model import IndusModel
 
         return IndusModel
+    if name == "evaluate":  # imported on first use: `import indusco_sim` stays light
+        from indusco_sim.experiments.evaluate import evaluate
+
+        return evaluate
     raise AttributeError(name)
 
 
-__all__ = ["IndusModel", "__version__"]
+__all__ = ["IndusModel", "__version__", "evaluate"]

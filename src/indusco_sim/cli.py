@@ -95,18 +95,17 @@ def run_ensemble(loaded, target: Path, n: int, force: bool, started: float, sche
                  workers: int | None, quiet: bool) -> None:
     """Run n seeds in dask worker processes with one progress bar, then write the ensemble folder."""
     from indusco_sim.experiments import ensemble
-    from indusco_sim.experiments.ensemble_folder import write_ensemble
+    from indusco_sim.experiments.ensemble_stream import run_and_write
 
     seeds = ensemble.derive_seeds(loaded.scenario.seed, n)
-    try:
+    try:  # runs stream into the folder as they finish (a bounded window; the parent never holds them all)
         with ensemble.dask_client(scheduler, workers) as client, _progress(quiet) as bar:
             task = bar.add_task(f"{n} runs", total=n, date="")
-            members = ensemble.run_members(loaded.scenario, seeds, client,
+            report, timing = run_and_write(loaded, target, seeds, force, started, scheduler, client,
                                            lambda done: bar.update(task, completed=done))
     except OSError as err:
         raise InputError(f"cannot reach the dask scheduler: {err}", key="--scheduler",
                          valid="an address such as tcp://10.0.0.5:8786, or leave it out for a local cluster") from None
-    report, timing = write_ensemble(members, loaded, target, seeds, force, started, scheduler)
     if not quiet:
         print_calibration(report)
         out_console.print(f"results: {target}  ({n} runs; wall {timing['wall_s']:.2f} s)")
@@ -273,6 +272,11 @@ def serve(
 
 def main() -> None:
     app()
+
+
+from indusco_sim.cli_experiments import register  # noqa: E402  (sweep, sweep-schema, sensitivity, discover)
+
+register(app)
 
 
 if __name__ == "__main__":
