@@ -2,9 +2,10 @@
 tables written into the (temporary) ensemble folder as it arrives, its long-form metrics spilled to Parquet
 parts, and only what the calibration report needs (comparison, splits, region counts) kept in memory.
 
-The folder is the same as write_ensemble's (runs/seed-N/, ensemble.parquet, calibration.json, plots/,
-manifest.json, scenario.resolved.yaml) and ensemble.parquet holds the same numbers: the bands are computed
-one metric at a time from the spilled parts.
+The folder holds runs/seed-N/ (each member's tables and summary.json), ensemble.parquet (median and 10/90%
+quantiles per date, region and metric; the bands are computed one metric at a time from the spilled parts),
+calibration.json, regions_report.csv/.json (each seed's regions against the record), plots/, manifest.json
+and scenario.resolved.yaml.
 """
 
 from __future__ import annotations
@@ -22,20 +23,22 @@ from indusco_sim.experiments.sweep_runner import bounded
 from indusco_sim.results import folder as outputs
 from indusco_sim.results import history
 from indusco_sim.results.bands import plot_history_comparison
+from indusco_sim.results.region_report import write_region_report
 from indusco_sim.scenario.load import LoadedScenario, dump_yaml
 
 SPILL = ".long"
 
 
 def light(member: dict) -> dict:
-    """What calibration() needs of a member, with the region counts worked out now (not the tables)."""
+    """What the reports need of a member, with the region counts worked out now: its summary (a few kB:
+    the archive comparison, regions and splits), not its tables."""
     counts = {}
     for day in ("1940-12-31", "1942-06-30"):
         rows = history.row_at(member["timeseries"], pd.Timestamp(day))
         if not rows.empty:
             counts[day] = int(rows["region"].nunique())
     return {"seed": member["seed"], "comparison": member["comparison"],
-            "summary": {"splits": member["summary"]["splits"]}, "region_counts": counts,
+            "summary": member["summary"], "region_counts": counts,
             "ticks_s": member["timing"]["ticks_s"]}
 
 
@@ -110,6 +113,7 @@ def run_and_write(loaded: LoadedScenario, out: Path, seeds: list[int], force: bo
         report = calibration(members)
         outputs.write_table(ens, tmp, "ensemble", csv=True)
         outputs.write_json(tmp / "calibration.json", report)
+        write_region_report([m["summary"] for m in members], tmp)
         (tmp / "scenario.resolved.yaml").write_text(dump_yaml(loaded.scenario), encoding="utf-8")
         (tmp / "plots").mkdir()
         plot_history_comparison(ens, report["figures"], tmp / "plots" / "history_comparison.png",
