@@ -16,6 +16,7 @@ import pandas as pd
 from indusco_sim.data import load_history
 from indusco_sim.results import tables
 from indusco_sim.results.plots import region_colours
+from indusco_sim.viz.timeline import strip_schema
 from indusco_sim.world.outline import bbox_around, outline
 
 MAP_WIDTH = 640  # px
@@ -119,7 +120,7 @@ def map_template(bbox: tuple, width: int, height: int) -> dict:
         align="left", baseline="top", fontSize=26, fontWeight="bold", color="#222222").encode(
         x=alt.value(8), y=alt.value(8), text="date:N")
     chart = alt.layer(coast, border, routes, shade, dots, hq, labels, ring, date).properties(width=width, height=height)
-    return chart.configure_view(stroke=None).to_dict(validate=False)
+    return strip_schema(chart.configure_view(stroke=None).to_dict(validate=False))
 
 
 def town_frame(model, selected: str | None = None) -> pd.DataFrame:
@@ -189,7 +190,7 @@ def history_template(start: str, end: str) -> dict:
                       stacked("members", "Members by region (◆ archive)", "persons"))
     bottom = alt.hconcat(national("output_real", "Real output", "1937 CN$ / month", "#2ca02c"),
                          national("unemployed", "Unemployed refugees", "persons", "#d62728"))
-    return alt.vconcat(top, bottom).to_dict(validate=False)
+    return strip_schema(alt.vconcat(top, bottom).to_dict(validate=False))
 
 
 @cache

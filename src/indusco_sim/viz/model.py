@@ -22,6 +22,7 @@ class VizModel(IndusModel):
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings if settings is not None else Settings.for_file()
+        self.applied_values = dict(self.settings.values)  # the slider values this model was built with
         loaded, self.overrides = self.settings.resolve()
         super().__init__(loaded.scenario)
         self.loaded = loaded
@@ -30,6 +31,7 @@ class VizModel(IndusModel):
         self.scenario_file = self.settings.scenario
         self.history_rows: list[dict] = []   # per (tick, region); persons, and 1937 CN$ / month for output
         self.national_rows: list[dict] = []  # per tick, summed over regions
+        self.region_counts: list[dict] = []  # per tick: date, regions
 
     def step(self) -> None:
         """One tick, then its history rows."""
@@ -48,6 +50,7 @@ class VizModel(IndusModel):
             self.history_rows.append({"date": date, "region": self.region_names[r], **values})
             total = {k: total[k] + v for k, v in values.items()}
         self.national_rows.append({"date": date, **total})
+        self.region_counts.append({"date": date, "regions": len(ids)})
 
     def history(self) -> pd.DataFrame:
         """One row per (tick, region): cooperatives, members and unemployed (persons), output_real
