@@ -12,7 +12,7 @@ from pathlib import Path
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
-from indusco_sim.viz import charts, timeline
+from indusco_sim.viz import charts, map_chart, timeline
 from indusco_sim.viz.controls import Frame, pending_changes
 from indusco_sim.viz.inspect import coop_table, depot_table, describe_town, html_table, worker_table
 from indusco_sim.viz.model import VizModel
@@ -59,7 +59,11 @@ def RegionStory(model: VizModel):
     with model.lock:
         events = region_events(model)
 
-    def make_parts() -> tuple[dict, dict]:
+    last = solara.use_memo(lambda: [-1], [model])
+
+    def make_parts() -> tuple[dict, dict] | None:
+        if not every_few_steps(model, last):
+            return None
         with model.lock:
             return timeline.timeline_layers(model), timeline.timeline_data(model)
 
@@ -70,24 +74,42 @@ def RegionStory(model: VizModel):
 
 
 def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None) -> None:
-    """A VegaView made once per component; after each render `make_parts()` gives (spec, datasets).
+    """A VegaView made once per component; after each render `make_parts()` gives (spec, datasets), or None
+    to skip this render (charts that need not follow every step while playing).
 
     They are built in an effect, after the render has sent the new date to the browser. The spec is sent
-    only when it changes (a new region); otherwise only the datasets. (Passing them as element arguments
-    would make reacton walk every row on each render: ~40 ms a step.)"""
+    only when it changes (a new region), with every dataset; otherwise only the datasets that changed (by
+    identity: cached rows are sent once). (Passing them as element arguments would make reacton walk every
+    row on each render: ~40 ms a step.)"""
     widget = solara.use_memo(lambda: VegaView(listen_to_click=on_click is not None), [])
+    sent = solara.use_memo(dict, [])
     widget.on_click = on_click
     widget.on_drawn = on_drawn
 
     def push() -> None:
-        spec, datasets = make_parts()
+        parts = make_parts()
+        if parts is None:
+            return
+        spec, datasets = parts
+        new_spec = spec is not widget.spec
+        changed = datasets if new_spec else {k: v for k, v in datasets.items() if sent.get(k) is not v}
+        sent.update(datasets)
         with widget.hold_sync():
-            widget.datasets = datasets
-            if spec is not widget.spec:
+            if changed:
+                widget.datasets = changed
+            if new_spec:
                 widget.spec = spec
 
     solara.use_effect(push)
     solara.Div(classes=[css_class], children=[widget])
+
+
+def every_few_steps(model: VizModel, last: list[int], steps: int = 4) -> bool:
+    """While playing, True once every `steps` ticks (and at the end); always True when paused."""
+    if getattr(model, "playing", False) and model.tick - last[0] < steps and model.tick < model.n_ticks:
+        return False
+    last[0] = model.tick
+    return True
 
 
 @solara.component
@@ -98,7 +120,7 @@ def MapView(model: VizModel, selected: solara.Reactive, frame: Frame | None = No
 
     def make_parts() -> tuple[dict, dict]:
         with model.lock:
-            return charts.map_layers(model), charts.map_data(model, town)
+            return map_chart.map_layers(model), map_chart.map_data(model, town)
 
     def on_click(datum) -> None:
         if isinstance(datum, dict) and datum.get("town"):
@@ -130,7 +152,11 @@ def HistoryCharts(model: VizModel):
     """Cooperatives and members by region with the archive, real output, unemployed refugees."""
     update_counter.get()
 
-    def make_parts() -> tuple[dict, dict]:
+    last = solara.use_memo(lambda: [-1], [model])
+
+    def make_parts() -> tuple[dict, dict] | None:
+        if not every_few_steps(model, last):
+            return None
         with model.lock:
             return charts.history_layers(model), charts.history_data(model)
 

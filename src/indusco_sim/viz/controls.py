@@ -32,6 +32,10 @@ class Frame:
     def __init__(self) -> None:
         self.event = threading.Event()
         self.draws = 0
+        self.timings: list[tuple[float, float, float]] = []  # last played steps: seconds to step, render, draw
+
+    def record(self, step: float, render: float, draw: float) -> None:
+        self.timings = [*self.timings[-199:], (step, render, draw)]
 
     def drawn(self) -> None:
         self.draws += 1
@@ -89,17 +93,22 @@ def Controls(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
     def play_loop() -> None:
         while playing.value:
             m = model_ref.value
+            m.playing = True
             goal = target.value
             if not m.running or m.tick >= m.n_ticks or (goal is not None and m.date >= goal):
+                m.playing = False
                 playing.set(False)
                 target.set(None)
                 force_update()
                 return
             start = time.perf_counter()
             m.step()
+            stepped = time.perf_counter()
             frame.event.clear()
             force_update()
+            rendered = time.perf_counter()
             frame.wait()
+            frame.record(stepped - start, rendered - stepped, time.perf_counter() - rendered)
             rest = 1.0 / speed.value - (time.perf_counter() - start)
             if rest > 0:
                 time.sleep(rest)
@@ -107,10 +116,19 @@ def Controls(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
     def reset() -> None:
+        model_ref.value.playing = False
         playing.set(False)
         target.set(None)
         model_ref.value = VizModel(settings)
         force_update()
+
+    def play_pause() -> None:
+        if playing.value:
+            model_ref.value.playing = False
+            playing.set(False)
+            force_update()  # the charts that skip steps while playing catch up
+        else:
+            playing.set(True)
 
     def step() -> None:
         model_ref.value.step()
@@ -129,8 +147,7 @@ def Controls(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
             solara.Button("Reset" if not pending else f"Reset to apply {len(pending)} change"
                           f"{'s' if len(pending) > 1 else ''}", color="warning" if pending else "primary",
                           on_click=reset, classes=["indusco-reset"])
-            solara.Button("❚❚" if playing.value else "▶", color="primary", disabled=finished,
-                          on_click=lambda: playing.set(not playing.value))
+            solara.Button("❚❚" if playing.value else "▶", color="primary", disabled=finished, on_click=play_pause)
             solara.Button("Step", color="primary", disabled=playing.value or finished, on_click=step)
         solara.Text(f"Speed: {speed_label(speed.value, unit)}", classes=["indusco-speed-label"],
                     style={"font-weight": "500"})

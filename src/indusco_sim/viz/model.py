@@ -12,6 +12,7 @@ import threading
 import pandas as pd
 
 from indusco_sim.core.state import NATIONAL as COLUMNS
+from indusco_sim.core.state import OUT_NOMINAL
 from indusco_sim.model import IndusModel
 from indusco_sim.viz.settings import Settings
 
@@ -30,8 +31,9 @@ class VizModel(IndusModel):
         self.input_error = self.settings.error
         self.scenario_file = self.settings.scenario
         self.history_rows: list[dict] = []   # per (tick, region); persons, and 1937 CN$ / month for output
-        self.national_rows: list[dict] = []  # per tick, summed over regions
+        self.national_rows: list[dict] = []  # per tick, summed over regions (and output_nominal, CN$ / month)
         self.region_counts: list[dict] = []  # per tick: date, regions
+        self.playing = False  # set by the page's play loop: charts other than the map may skip steps
 
     def step(self) -> None:
         """One tick, then its history rows."""
@@ -49,7 +51,8 @@ class VizModel(IndusModel):
             values = {name: round(float(row[col])) for name, col in COLUMNS.items()}
             self.history_rows.append({"date": date, "region": self.region_names[r], **values})
             total = {k: total[k] + v for k, v in values.items()}
-        self.national_rows.append({"date": date, **total})
+        nominal = round(float(table[:, OUT_NOMINAL].sum())) if len(table) else 0
+        self.national_rows.append({"date": date, **total, "output_nominal": nominal})
         self.region_counts.append({"date": date, "regions": len(ids)})
 
     def history(self) -> pd.DataFrame:

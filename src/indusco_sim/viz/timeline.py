@@ -65,7 +65,8 @@ def timeline_template(start: str, end: str, regions: tuple[str, ...]) -> dict:
     """Number of regions over time with the archive's counts (labelled), and one bar per region from its
     founding to now, over the datasets counts, archive_regions and spans."""
     colours = region_colours(regions)
-    x = alt.X("date:T", scale=alt.Scale(domain=[start, end]), title=None)
+    axis = alt.Axis(format="%Y", tickCount=5)
+    x = alt.X("date:T", scale=alt.Scale(domain=[start, end]), title=None, axis=axis)
     line = alt.Chart(alt.Data(name="counts")).mark_line(interpolate="step-after", color="#333333").encode(
         x=x, y=alt.Y("regions:Q", scale=alt.Scale(domain=[0, max(8, len(regions) + 1)]), title="regions"))
     marks = alt.Chart(alt.Data(name="archive_regions")).mark_point(
@@ -76,7 +77,7 @@ def timeline_template(start: str, end: str, regions: tuple[str, ...]) -> dict:
     counts = alt.layer(line, marks, labels).properties(title="Regions over time (◆ archive)", width=340,
                                                        height=90)
     bars = alt.Chart(alt.Data(name="spans")).mark_bar(height=10).encode(
-        x=alt.X("start:T", scale=alt.Scale(domain=[start, end]), title=None), x2="end:T",
+        x=alt.X("start:T", scale=alt.Scale(domain=[start, end]), title=None, axis=axis), x2="end:T",
         y=alt.Y("region:N", sort=list(regions), title=None, axis=alt.Axis(labelLimit=110)),
         color=alt.Color("region:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         legend=None),
