@@ -52,7 +52,7 @@ def MainView(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
         StatusBanner(model, settings, values)
         with solara.Row(style={"align-items": "flex-start", "flex-wrap": "wrap", "gap": "16px"}):
             MapView(model, selected, frame)
-            with solara.Column(style={"min-width": "340px", "max-width": "460px"}, gap="4px"):
+            with solara.Column(style={"min-width": "380px", "max-width": "440px"}, gap="4px"):
                 RegionStory(model)
                 TownInspector(model, selected)
         HistoryCharts(model)

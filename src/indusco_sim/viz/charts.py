@@ -17,9 +17,9 @@ from indusco_sim.results.plots import region_colours
 from indusco_sim.viz.map_chart import records
 from indusco_sim.viz.timeline import strip_schema
 
-CHART_WIDTH, CHART_HEIGHT = 170, 140  # px
+CHART_WIDTH, CHART_HEIGHT = 150, 140  # px
 ARCHIVE_COLUMNS = {"cooperatives": "cooperatives", "members": "members", "output_nominal": "monthly_output_cn_dollars"}
-OUTPUT_SERIES = {"output_nominal": "nominal CN$ (the archive's measure)", "output_real": "real, 1937 CN$"}
+OUTPUT_SERIES = {"output_nominal": "nominal (as the archive)", "output_real": "real (1937 prices)"}
 
 
 def recolour(spec, field: str, domain: list[str], colours: list[str]):
@@ -107,7 +107,10 @@ def history_layers(model) -> dict:
 
 def history_data(model) -> dict:
     """The charts' changing datasets: rows per (tick, region) and per tick."""
-    return {"hist": list(model.history_rows), "national": list(model.national_rows)}
+    rows = list(model.history_rows)
+    if not rows:  # before the first region: one empty row at the start (Vega warns on empty data)
+        rows = [{**model.national_rows[0], "region": ""}]
+    return {"hist": rows, "national": list(model.national_rows)}
 
 
 def history_spec(model) -> dict:

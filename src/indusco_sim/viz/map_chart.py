@@ -21,7 +21,7 @@ from indusco_sim.viz.labels import place_labels
 from indusco_sim.viz.timeline import strip_schema
 from indusco_sim.world.outline import bbox_around, land, outline
 
-MAP_WIDTH = 560  # px
+MAP_WIDTH = 480  # px
 MODE_COLOURS = {"rail": "#444444", "road": "#9a9a9a", "river": "#4a90c2"}
 MODE_DASH = {"rail": [1, 0], "road": [4, 3], "river": [2, 2]}
 NO_REGION = "no region yet"
@@ -105,7 +105,7 @@ def map_template(bbox: tuple, width: int, height: int, regions: tuple[str, ...])
         stroke=alt.Stroke("mode:N", scale=alt.Scale(domain=list(MODE_COLOURS), range=list(MODE_COLOURS.values())),
                           legend=alt.Legend(title="route", orient="right")),
         strokeDash=alt.StrokeDash("mode:N", scale=alt.Scale(domain=list(MODE_DASH), range=list(MODE_DASH.values())),
-                                  legend=None))
+                                  legend=alt.Legend(title="route", orient="right")))
     base = alt.Chart(alt.Data(name="towns")).encode(x=x, y=y)
     dots = base.transform_filter("!datum.occupied").mark_circle(
         stroke="black", strokeWidth=0.6, opacity=0.95, cursor="pointer").encode(

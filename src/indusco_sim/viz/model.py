@@ -33,6 +33,9 @@ class VizModel(IndusModel):
         self.history_rows: list[dict] = []   # per (tick, region); persons, and 1937 CN$ / month for output
         self.national_rows: list[dict] = []  # per tick, summed over regions (and output_nominal, CN$ / month)
         self.region_counts: list[dict] = []  # per tick: date, regions
+        start = str(self.spec.time.start)  # a first row at the start: charts never draw empty data
+        self.national_rows.append({"date": start, **dict.fromkeys(COLUMNS, 0), "output_nominal": 0})
+        self.region_counts.append({"date": start, "regions": 0})
         self.playing = False  # set by the page's play loop: charts other than the map may skip steps
 
     def step(self) -> None:

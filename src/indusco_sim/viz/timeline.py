@@ -8,6 +8,7 @@ import datetime as dt
 from functools import cache
 
 import altair as alt
+import pandas as pd
 
 from indusco_sim.results.plots import region_colours
 
@@ -74,15 +75,19 @@ def timeline_template(start: str, end: str, regions: tuple[str, ...]) -> dict:
         x=x, y="regions:Q", tooltip=[alt.Tooltip("label:N", title="archive"), alt.Tooltip("source:N")])
     labels = alt.Chart(alt.Data(name="archive_regions")).mark_text(
         align="right", dx=-6, dy=-8, fontSize=10).encode(x=x, y="regions:Q", text="label:N")
-    counts = alt.layer(line, marks, labels).properties(title="Regions over time (◆ archive)", width=340,
+    counts = alt.layer(line, marks, labels).properties(title="Regions over time (◆ archive)", width=290,
                                                        height=90)
+    # a date-string domain with x2 makes Vega-Lite 5 warn of conflicting domains; an expression does not
+    first, last = (pd.Timestamp(d) for d in (start, end))
+    domain = alt.ExprRef(f"[datetime({first.year}, {first.month - 1}, {first.day}), "
+                         f"datetime({last.year}, {last.month - 1}, {last.day})]")
     bars = alt.Chart(alt.Data(name="spans")).mark_bar(height=10).encode(
-        x=alt.X("start:T", scale=alt.Scale(domain=[start, end]), title=None, axis=axis), x2="end:T",
+        x=alt.X("start:T", scale=alt.Scale(domain=domain), title=None, axis=axis), x2="end:T",
         y=alt.Y("region:N", sort=list(regions), title=None, axis=alt.Axis(labelLimit=110)),
         color=alt.Color("region:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         legend=None),
         tooltip=["region:N", alt.Tooltip("start:T", title="founded"), "parent:N"])
-    spans = bars.properties(width=340, height=max(14 * len(regions), 14))
+    spans = bars.properties(width=290, height=max(14 * len(regions), 14))
     spec = alt.vconcat(counts, spans, spacing=6).configure_view(stroke=None).to_dict(validate=False)
     return {**strip_schema(spec), "datasets": {"archive_regions": archive_counts()}}
 
