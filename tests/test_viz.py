@@ -163,11 +163,11 @@ def test_map_component_renders_the_spec(model):
     widget = rc.find(VegaView).widget
     assert widget.listen_to_click and widget.spec["layer"]
     assert set(widget.spec["datasets"]) == {"outline", "routes"}
-    assert set(widget.datasets) == {"areas", "towns"}
+    assert set(widget.datasets) == {"areas", "towns", "_push"}
     assert [t["town"] for t in widget.datasets["towns"] if t["selected"]] == ["Chengdu"]
     widget.vue_vega_click({"town": "Kunming"})
     assert selected.value == "Kunming"
-    assert set(widget.datasets) == {"towns"}  # the territories did not change: not sent again
+    assert set(widget.datasets) == {"towns", "_push"}  # the territories did not change: not sent again
     assert [t["town"] for t in widget.datasets["towns"] if t["selected"]] == ["Kunming"]
     rc.close()
 

@@ -79,7 +79,8 @@ def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None) -> None:
 
     They are built in an effect, after the render has sent the new date to the browser. The spec is sent
     only when it changes (a new region), with every dataset; otherwise only the datasets that changed (by
-    identity: cached rows are sent once). (Passing them as element arguments would make reacton walk every
+    identity: cached rows are sent once), with a counter so that every push reaches the browser and is drawn
+    (traitlets drops a value equal to the last; the play loop waits for each draw). (Passing them as element arguments would make reacton walk every
     row on each render: ~40 ms a step.)"""
     widget = solara.use_memo(lambda: VegaView(listen_to_click=on_click is not None), [])
     sent = solara.use_memo(dict, [])
@@ -94,9 +95,9 @@ def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None) -> None:
         new_spec = spec is not widget.spec
         changed = datasets if new_spec else {k: v for k, v in datasets.items() if sent.get(k) is not v}
         sent.update(datasets)
+        sent["_push"] = sent.get("_push", 0) + 1
         with widget.hold_sync():
-            if changed:
-                widget.datasets = changed
+            widget.datasets = {**changed, "_push": sent["_push"]}  # equal rows would not be sent otherwise
             if new_spec:
                 widget.spec = spec
 

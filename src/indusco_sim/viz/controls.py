@@ -95,7 +95,7 @@ def Controls(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
             m = model_ref.value
             m.playing = True
             goal = target.value
-            if not m.running or m.tick >= m.n_ticks or (goal is not None and m.date >= goal):
+            if not m.running or m.tick >= m.n_ticks or (goal is not None and m.date_labels[m.tick] > str(goal)):
                 m.playing = False
                 playing.set(False)
                 target.set(None)
@@ -137,7 +137,8 @@ def Controls(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
     def run_to() -> None:
         goal = parse_date(target_text.value)
         target.set(goal)
-        if goal is not None and goal > model_ref.value.date:
+        m = model_ref.value
+        if goal is not None and m.tick < m.n_ticks and m.date_labels[m.tick] <= str(goal):
             playing.set(True)
 
     pending = pending_changes(model, values.value)
