@@ -80,8 +80,8 @@ def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None) -> None:
     They are built in an effect, after the render has sent the new date to the browser. The spec is sent
     only when it changes (a new region), with every dataset; otherwise only the datasets that changed (by
     identity: cached rows are sent once), with a counter so that every push reaches the browser and is drawn
-    (traitlets drops a value equal to the last; the play loop waits for each draw). (Passing them as element arguments would make reacton walk every
-    row on each render: ~40 ms a step.)"""
+    (traitlets drops a value equal to the last; the play loop waits for each draw). Passing them as element
+    arguments would make reacton walk every row on each render: ~40 ms a step."""
     widget = solara.use_memo(lambda: VegaView(listen_to_click=on_click is not None), [])
     sent = solara.use_memo(dict, [])
     widget.on_click = on_click
