@@ -59,20 +59,24 @@ def history_template(start: str, end: str) -> dict:
     def y(column: str, unit: str) -> alt.Y:
         return alt.Y(f"{column}:Q", title=unit, axis=alt.Axis(format="~s", titlePadding=6))
 
-    def points(column: str) -> alt.LayerChart:
+    def points(column: str) -> list:
+        """The archive's points and their labels; none when the archive has no figure in the period (Vega
+        warns of an infinite extent on an empty dataset)."""
+        if archive(column, pd.Timestamp(start), pd.Timestamp(end)).empty:
+            return []
         data = alt.Data(name=f"archive_{column}")
         tip = ["date:T", alt.Tooltip("value:Q", title="archive", format=",.0f"), "source:N"]
         dots = alt.Chart(data).mark_point(shape="diamond", filled=True, color="black", size=60).encode(
             x=x, y="value:Q", tooltip=tip)
         text = alt.Chart(data).mark_text(align="right", dx=-5, dy=-7, fontSize=9).encode(x=x, y="value:Q",
                                                                                          text="label:N")
-        return alt.layer(dots, text)
+        return [dots, text]
 
     def stacked(column: str, title: str, unit: str) -> alt.LayerChart:
         area = alt.Chart(alt.Data(name="hist")).mark_area(opacity=0.85).encode(
             x=x, y=alt.Y(f"{column}:Q", stack="zero", title=unit, axis=alt.Axis(format="~s", titlePadding=6)),
             color=region)
-        return alt.layer(area, points(column)).properties(title=title, width=CHART_WIDTH, height=CHART_HEIGHT)
+        return alt.layer(area, *points(column)).properties(title=title, width=CHART_WIDTH, height=CHART_HEIGHT)
 
     output = alt.Chart(alt.Data(name="national")).transform_fold(list(OUTPUT_SERIES), as_=["series", "value"]
         ).transform_calculate(output=alt.expr.if_(alt.datum.series == "output_real", OUTPUT_SERIES["output_real"],
@@ -80,7 +84,7 @@ def history_template(start: str, end: str) -> dict:
         x=x, y=alt.Y("value:Q", title="CN$ / month", axis=alt.Axis(format="~s", titlePadding=6)),
         strokeDash=alt.StrokeDash("output:N", legend=alt.Legend(title="output", orient="right")),
         color=alt.value("#2ca02c"))
-    output = alt.layer(output, points("output_nominal")).properties(
+    output = alt.layer(output, *points("output_nominal")).properties(
         title="Output (◆ archive, nominal)", width=CHART_WIDTH, height=CHART_HEIGHT)
     unemployed = alt.Chart(alt.Data(name="national")).mark_line(color="#d62728").encode(
         x=x, y=y("unemployed", "persons")).properties(title="Unemployed refugees", width=CHART_WIDTH,
