@@ -45,17 +45,18 @@ def startup_scenario() -> Path:
 @solara.component
 def MainView(model_ref: solara.Reactive, settings: Settings, values: solara.Reactive, selected: solara.Reactive,
              frame: Frame):
-    """Date and notices on top; the map beside the region story and the town inspector; the charts under
-    the map."""
+    """Date and notices on top; the map with the charts under it, beside the region story and the town
+    inspector."""
     model = model_ref.value
     with solara.Column(classes=["indusco-main"], gap="4px"):
         StatusBanner(model, settings, values)
         with solara.Row(style={"align-items": "flex-start", "flex-wrap": "wrap", "gap": "16px"}):
-            MapView(model, selected, frame)
-            with solara.Column(style={"min-width": "380px", "max-width": "440px"}, gap="4px"):
+            with solara.Column(gap="4px"):
+                MapView(model, selected, frame)
+                HistoryCharts(model)
+            with solara.Column(style={"min-width": "360px", "max-width": "420px"}, gap="4px"):
                 RegionStory(model)
                 TownInspector(model, selected)
-        HistoryCharts(model)
 
 
 @solara.component

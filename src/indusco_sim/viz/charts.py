@@ -50,8 +50,8 @@ def archive(column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame
 
 @cache
 def history_template(start: str, end: str) -> dict:
-    """Four charts in a row over the datasets hist (per region), national and archive_<column>; legends to
-    the right of the plots."""
+    """Four charts, two by two, over the datasets hist (per region), national and archive_<column>; legends
+    to the right of the plots."""
     x = alt.X("date:T", scale=alt.Scale(domain=[start, end]), title=None, axis=alt.Axis(format="%Y", tickCount=5))
     region = alt.Color("region:N", scale=alt.Scale(domain=[], range=[]),
                        legend=alt.Legend(title="region", orient="right"))
@@ -89,9 +89,9 @@ def history_template(start: str, end: str) -> dict:
     unemployed = alt.Chart(alt.Data(name="national")).mark_line(color="#d62728").encode(
         x=x, y=y("unemployed", "persons")).properties(title="Unemployed refugees", width=CHART_WIDTH,
                                                       height=CHART_HEIGHT)
-    charts = alt.hconcat(stacked("cooperatives", "Co-ops by region (◆ archive)", "co-ops"),
-                         stacked("members", "Members by region (◆ archive)", "persons"), output, unemployed,
-                         spacing=14).resolve_legend(color="shared")
+    charts = alt.vconcat(alt.hconcat(stacked("cooperatives", "Co-ops by region (◆ archive)", "co-ops"),
+                                     stacked("members", "Members by region (◆ archive)", "persons"), spacing=14),
+                         alt.hconcat(output, unemployed, spacing=14), spacing=8).resolve_legend(color="shared")
     return strip_schema(charts.to_dict(validate=False))
 
 

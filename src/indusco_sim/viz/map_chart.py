@@ -21,7 +21,7 @@ from indusco_sim.viz.labels import place_labels
 from indusco_sim.viz.timeline import strip_schema
 from indusco_sim.world.outline import bbox_around, land, outline
 
-MAP_WIDTH = 480  # px
+MAP_WIDTH = 460  # px
 MODE_COLOURS = {"rail": "#444444", "road": "#9a9a9a", "river": "#4a90c2"}
 MODE_DASH = {"rail": [1, 0], "road": [4, 3], "river": [2, 2]}
 NO_REGION = "no region yet"

@@ -75,7 +75,7 @@ def timeline_template(start: str, end: str, regions: tuple[str, ...]) -> dict:
         x=x, y="regions:Q", tooltip=[alt.Tooltip("label:N", title="archive"), alt.Tooltip("source:N")])
     labels = alt.Chart(alt.Data(name="archive_regions")).mark_text(
         align="right", dx=-6, dy=-8, fontSize=10).encode(x=x, y="regions:Q", text="label:N")
-    counts = alt.layer(line, marks, labels).properties(title="Regions over time (◆ archive)", width=290,
+    counts = alt.layer(line, marks, labels).properties(title="Regions over time (◆ archive)", width=260,
                                                        height=90)
     # a date-string domain with x2 makes Vega-Lite 5 warn of conflicting domains; an expression does not
     first, last = (pd.Timestamp(d) for d in (start, end))
@@ -87,7 +87,7 @@ def timeline_template(start: str, end: str, regions: tuple[str, ...]) -> dict:
         color=alt.Color("region:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         legend=None),
         tooltip=["region:N", alt.Tooltip("start:T", title="founded"), "parent:N"])
-    spans = bars.properties(width=290, height=max(14 * len(regions), 14))
+    spans = bars.properties(width=260, height=max(14 * len(regions), 14))
     spec = alt.vconcat(counts, spans, spacing=6).configure_view(stroke=None).to_dict(validate=False)
     return {**strip_schema(spec), "datasets": {"archive_regions": archive_counts()}}
 
