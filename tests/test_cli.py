@@ -18,7 +18,8 @@ from cli_helpers import BASELINE, SHORT_RUN, indusco, indusco_in_process, leftov
 RESULT_FILES = ("timeseries.parquet", "timeseries.csv", "cooperatives.parquet", "summary.json", "manifest.json",
                 "scenario.resolved.yaml")
 TIMING_KEYS = {"ticks", "wall_s", "setup_s", "jit_s", "ticks_s"}
-PLOTS = ("cooperatives_by_region.png", "members.png", "output.png", "network_map.png", "model_vs_archive.png")
+PLOTS = ("cooperatives_by_region.png", "members.png", "output.png", "network_map.png", "model_vs_archive.png",
+         "region_timeline.png")  # the region maps need a run that reaches May 1940
 
 
 def run_ok(scenario: Path, out: Path, *options: str, cwd: Path) -> Path:
@@ -211,3 +212,5 @@ def test_run_with_plots_writes_the_five_figures(tmp_path: Path) -> None:
     assert sorted(leftovers(out / "plots")) == sorted(PLOTS)
     for name in PLOTS:
         assert (out / "plots" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    not_drawn = json.loads((out / "summary.json").read_text())["maps_not_drawn"]
+    assert set(not_drawn) == {"regions_1940.png", "facilities_1940.png", "regions_1942.png"}

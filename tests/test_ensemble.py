@@ -46,6 +46,10 @@ def test_two_seed_ensemble_writes_bands_and_calibration(tmp_path, baseline_path)
         run = pd.read_parquet(out / "runs" / f"seed-{seed}" / "timeseries.parquet")
         assert run["cooperatives"].sum() > 0
     assert (out / "plots" / "history_comparison.png").stat().st_size > 10_000
+    regions = json.loads((out / "regions_report.json").read_text())
+    assert sorted(r["seed"] for r in regions["seeds"]) == sorted(seeds)
+    assert regions["runs_reaching"]["1940-05-31"] == 0  # these runs end in 1939
+    assert len(pd.read_csv(out / "regions_report.csv")) == 2
 
 
 def test_calibration_objective_and_parameter_parsing():

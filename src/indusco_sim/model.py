@@ -283,6 +283,7 @@ class IndusModel(RegionsMixin, mesa.Model):
         admin = np.empty((len(ids), 2))
         admin[:, 0], admin[:, 1] = reg.staff[ids], reg.load[ids]
         self.recorder.record(tick, ids, rows, admin, by_town)
+        self.recorder.record_towns(tick, self.town_region, self.occupied, reg.hq)
         sums = np.add.reduce(rows, axis=0).tolist()
         for name, column in NATIONAL.items():
             setattr(self, f"national_{name}", sums[column])

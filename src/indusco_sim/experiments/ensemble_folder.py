@@ -9,13 +9,15 @@ from pathlib import Path
 from indusco_sim.experiments import ensemble
 from indusco_sim.results import folder as outputs
 from indusco_sim.results.bands import plot_history_comparison
+from indusco_sim.results.region_report import write_region_report
 from indusco_sim.scenario.load import LoadedScenario, dump_yaml
 
 
 def write_ensemble(members: list[dict], loaded: LoadedScenario, out: Path, seeds: list[int], force: bool,
                    started: float, scheduler: str | None) -> tuple[dict, dict]:
     """Each run's tables under runs/seed-N/, plus ensemble.parquet (median and 10/90% quantiles per date,
-    region and metric), calibration.json, plots/history_comparison.png, the manifest and resolved scenario."""
+    region and metric), calibration.json, regions_report.csv/.json (regions against the record per seed),
+    plots/history_comparison.png, the manifest and resolved scenario."""
     ens = ensemble.summarise_members(members)
     report = ensemble.calibration(members)
     with outputs.atomic_folder(out, force=force) as tmp:
@@ -28,6 +30,7 @@ def write_ensemble(members: list[dict], loaded: LoadedScenario, out: Path, seeds
             outputs.write_json(run_dir / "summary.json", m["summary"])
         outputs.write_table(ens, tmp, "ensemble", csv=True)
         outputs.write_json(tmp / "calibration.json", report)
+        write_region_report([m["summary"] for m in members], tmp)
         (tmp / "scenario.resolved.yaml").write_text(dump_yaml(loaded.scenario), encoding="utf-8")
         (tmp / "plots").mkdir()
         plot_history_comparison(ens, report["figures"], tmp / "plots" / "history_comparison.png",

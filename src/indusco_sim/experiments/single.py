@@ -13,6 +13,8 @@ from indusco_sim.model import IndusModel
 from indusco_sim.results import folder as outputs
 from indusco_sim.results import history, plots, tables
 from indusco_sim.results.animation import MonthlySnapshots, write_gif
+from indusco_sim.results.region_history import region_history
+from indusco_sim.results.region_maps import unreached
 from indusco_sim.scenario.load import LoadedScenario, dump_yaml
 
 
@@ -101,6 +103,9 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
     ts, town_ts, coops, comparison, summary = (run[k] for k in ("timeseries", "towns_timeseries", "cooperatives",
                                                                   "comparison", "summary"))
     resolved = dump_yaml(model.spec.model_copy(update={"seed": summary["seed"]}))
+    regions = region_history(model)
+    if plots_on and unreached(regions):
+        summary = {**summary, "maps_not_drawn": unreached(regions)}
     with outputs.atomic_folder(out, force=force) as tmp:
         outputs.write_table(ts, tmp, "timeseries", csv=True)
         outputs.write_table(coops, tmp, "cooperatives")
@@ -111,7 +116,7 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
         (tmp / "scenario.resolved.yaml").write_text(resolved, encoding="utf-8")
         if plots_on:
             plots.write_plots(ts, towns, model.network.routes, comparison, tmp / "plots",
-                              f"{model.spec.name}: {model.date}")
+                              f"{model.spec.name}: {model.date}", history=regions)
         if snapshots is not None:
             write_gif(snapshots, tmp / "plots" / "network_growth.gif", model.spec.name)
         timing = {**timing, "wall_s": round(time.perf_counter() - started, 4)}

@@ -11,6 +11,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from indusco_sim.data import load_history
+from indusco_sim.results.region_history import RegionHistory
+from indusco_sim.results.region_maps import write_region_maps
+from indusco_sim.results.region_timeline import plot_region_timeline
 from indusco_sim.results.tables import national
 
 # tab10 without its grey, then the light tab20 shades without theirs: 16 colours before one repeats
@@ -139,10 +142,12 @@ def plot_vs_archive(comparison: list[dict], path: Path) -> None:
 
 
 def write_plots(ts: pd.DataFrame, towns: pd.DataFrame, routes: pd.DataFrame, comparison: list[dict], folder: Path,
-                title: str) -> list[Path]:
-    """All standard figures into `folder`; returns their paths."""
+                title: str, history: RegionHistory | None = None) -> list[Path]:
+    """All standard figures into `folder`; returns their paths. Given the run's region history, also the
+    archive's three region maps (those whose date the run reaches) and the region timeline."""
     folder.mkdir(parents=True, exist_ok=True)
-    colours = region_colours(ts["region"]) if not ts.empty else {}
+    names = [*ts["region"], *(history.names if history is not None else [])]
+    colours = region_colours(names) if names else {}
     paths = {
         "cooperatives_by_region.png": lambda p: plot_stacked(ts, "cooperatives", "Cooperatives by region",
                                                              "cooperatives", p, "cooperatives", colours),
@@ -157,4 +162,7 @@ def write_plots(ts: pd.DataFrame, towns: pd.DataFrame, routes: pd.DataFrame, com
             continue
         draw(folder / name)
         out.append(folder / name)
+    if history is not None and len(history.dates):
+        out.extend(write_region_maps(history, ts, colours, folder, routes)[0])
+        out.append(plot_region_timeline(history, colours, folder / "region_timeline.png"))
     return out

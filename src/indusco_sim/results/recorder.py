@@ -1,11 +1,14 @@
 """Recorder: every tick's collected figures, kept in the order the ticks ran.
 
 The collection phase hands the recorder one Record per tick; results/tables.py builds the run's tables from
-it, and the page and the animation read the latest record. Nothing else keeps per-tick output.
+it, and the page and the animation read the latest record. Nothing else keeps per-tick output. The map's state
+(each town's region, occupation, the HQs) changes a few dozen times in a run: the recorder keeps it as a log of
+changes (`record_towns`, `towns_at`), which the region maps read.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -29,11 +32,25 @@ class Record(NamedTuple):
     by_town: np.ndarray
 
 
+class TownState(NamedTuple):
+    """The map's state from the end of `tick` until the next TownState.
+
+    region: int16[T] region index of each town (-1: none); occupied: bool[T]; hq: int32[R] the HQ town of
+    each region founded so far (regions are never dissolved).
+    """
+
+    tick: int
+    region: np.ndarray
+    occupied: np.ndarray
+    hq: np.ndarray
+
+
 class Recorder:
     """The run's records, one per completed tick (ticks run 0, 1, 2, ... so a record's position is its tick)."""
 
     def __init__(self) -> None:
         self._records: list[Record] = []
+        self._towns: list[TownState] = []
 
     def record(self, tick: int, ids: np.ndarray, table: np.ndarray, admin: np.ndarray,
                by_town: np.ndarray) -> None:
@@ -63,3 +80,20 @@ class Recorder:
     def town_counts(self) -> np.ndarray:
         """int64[ticks, 2, T]: live cooperatives and member agents by town at every recorded tick."""
         return np.stack([r.by_town for r in self._records])
+
+    def record_towns(self, tick: int, region: np.ndarray, occupied: np.ndarray, hq: np.ndarray) -> None:
+        """Keep copies of the towns' regions, occupation and the HQs if any changed since the last call."""
+        last = self._towns[-1] if self._towns else None
+        if (last is not None and np.array_equal(last.region, region) and np.array_equal(last.occupied, occupied)
+                and np.array_equal(last.hq, hq)):
+            return
+        self._towns.append(TownState(tick, region.copy(), occupied.copy(), hq.copy()))
+
+    def towns_at(self, tick: int) -> TownState | None:
+        """The map's state at the end of `tick` (None before the first record)."""
+        k = bisect_right([s.tick for s in self._towns], tick)
+        return self._towns[k - 1] if k else None
+
+    def town_states(self) -> list[TownState]:
+        """Every change of the map's state, in tick order."""
+        return list(self._towns)

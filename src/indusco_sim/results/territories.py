@@ -2,8 +2,9 @@
 
 Every town gets its Voronoi cell (scipy.spatial.Voronoi; far-away dummy points close the cells), cut to a
 bounding box, to a disk of `reach` degrees around the town (a lone town does not claim a whole plateau) and to
-the land polygons. A region's area is the set of its towns' cells (they share edges, so filled as one path
-with the nonzero rule they show no inner edges); the occupied area is the cells of occupied towns (no reach
+the land polygon it stands on (so no cell crosses the sea to an island). A region's area is the set of its
+towns' cells (they share edges, so filled as one path with the nonzero rule they show no inner edges); the
+occupied area is the cells of occupied towns (no reach
 limit: occupation is a continuous zone behind the front). Borders are the cell edges between two regions; the
 front is the cell edges between an occupied town and a free one.
 
@@ -89,7 +90,7 @@ def town_cells(lon: np.ndarray, lat: np.ndarray, bbox: Bbox, land: tuple[np.ndar
         verts = vor.vertices[vor.regions[vor.point_region[i]]]
         angle = np.arctan2(verts[:, 1] - uniq[i, 1], verts[:, 0] - uniq[i, 0])
         cell = clip_convex(verts[np.argsort(angle)], window)
-        pieces = _on_land(cell, land)
+        pieces = _on_land(cell, _home(land, uniq[i]))
         full_cells.append(pieces)
         if reach:
             pieces = tuple(q for p in pieces for q in polygon_pieces(clip_convex(p, disk(uniq[i], reach))))
@@ -104,6 +105,13 @@ def town_cells(lon: np.ndarray, lat: np.ndarray, bbox: Bbox, land: tuple[np.ndar
         ridges.append((int(a), int(b), tuple(_clip_lines(seg, land) if land else seg)))
     return Cells(pieces=tuple(full_cells[k] for k in inverse), reach_pieces=tuple(free_cells[k] for k in inverse),
                  ridges=_per_town(ridges, inverse))
+
+
+def _home(land: tuple[np.ndarray, ...], point: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The land polygon(s) the town stands on (a town's cell does not cross the sea to an island); all of
+    them for a town off every coast (coordinates to about 0.1 degree, the coast is crude)."""
+    mine = tuple(p for p in land if contains([p], point).any())
+    return mine or land
 
 
 def _on_land(cell: np.ndarray, land: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:

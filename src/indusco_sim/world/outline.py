@@ -97,8 +97,12 @@ def bbox_around(lon: np.ndarray, lat: np.ndarray, margin: float = 2.0) -> Bbox:
 
 def draw_outline(ax, bbox: Bbox) -> None:
     """Coast and borders in light grey under everything else on a matplotlib axis."""
+    from matplotlib.collections import LineCollection
+
     shapes = outline(bbox)
-    for xy in shapes["coast"]:
-        ax.plot(xy[:, 0], xy[:, 1], color="#7f9fb5", linewidth=0.7, zorder=0)
-    for xy in shapes["borders"]:
-        ax.plot(xy[:, 0], xy[:, 1], color="#b0b0b0", linewidth=0.6, linestyle="-.", zorder=0)
+    if shapes["coast"]:
+        ax.add_collection(LineCollection(shapes["coast"], colors="#7f9fb5", linewidths=0.7, zorder=0),
+                          autolim=False)
+    if shapes["borders"]:
+        ax.add_collection(LineCollection(shapes["borders"], colors="#b0b0b0", linewidths=0.6, linestyles="-.",
+                                         zorder=0), autolim=False)
