@@ -231,6 +231,12 @@ def test_page_loads_offline_without_console_messages_and_steps(browser, server):
     assert first_paint <= FIRST_PAINT_LIMIT_S
     assert statistics.median(date_ms) <= STEP_LIMIT_MS and max(date_ms) <= 2.5 * STEP_LIMIT_MS
     assert statistics.median(map_ms) <= 2 * STEP_LIMIT_MS
+    layout = page.tab.evaluate("""() => Object.fromEntries(['.indusco-map', '.indusco-timeline', '.indusco-charts',
+        '.v-toolbar-title'].map(s => { const e = document.querySelector(s); const r = e.getBoundingClientRect();
+        return [s, {left: r.left, right: r.right, bottom: r.bottom, clipped: e.scrollWidth > e.clientWidth}]; }))""")
+    assert layout[".indusco-timeline"]["left"] >= layout[".indusco-map"]["right"]  # the story beside the map
+    assert layout[".indusco-charts"]["bottom"] <= 1100  # the charts under the map, in the first screen
+    assert not layout[".v-toolbar-title"]["clipped"]  # the whole title
     page.wait_for_text(".indusco-notice", "The Northwest region was founded, September 1938")
     page.wait_for_text(".indusco-events li", "The Northwest region was founded")
     page.check_clean()
