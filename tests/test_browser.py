@@ -31,9 +31,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 START_TIMEOUT_S = 240  # the first start in a fresh checkout compiles the numba kernels
 # A hang bound, not the speed target: tests assert behaviour and benchmarks report speed. First paint is
 # measured here and written to test-output/browser_timings.json; the target (3 s, issue 12) is not met yet:
-# 3.5-4.4 s on an idle 2-core machine, 5.1-5.2 s on a loaded one (CI, 2026-12-02), mostly the browser
-# loading Solara's 4 MB bundle and drawing the first Vega charts (Python builds a session's model in 0.15 s).
-FIRST_PAINT_LIMIT_S = 15.0
+# 3.5-4.4 s on an idle 2-core machine (2026-12-02, before the region story and territories), 7.5-14.4 s with
+# them on a 2-core machine at load 5-9 (2026-12-03: DOMContentLoaded of Solara's 4 MB bundle at ~4.3 s, the
+# session's first render at ~7.6 s, the map ~0.8 s later).
+FIRST_PAINT_LIMIT_S = 30.0
 STEP_LIMIT_MS = 200
 TIMINGS: dict[str, object] = {}
 CLICK_CLOCK = """old => {
