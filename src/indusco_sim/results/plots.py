@@ -16,12 +16,16 @@ from indusco_sim.results.region_maps import write_region_maps
 from indusco_sim.results.region_timeline import plot_region_timeline
 from indusco_sim.results.tables import national
 
+# tab10 without its grey, then the light tab20 shades without theirs: 16 colours before one repeats
+REGION_PALETTE = tuple(c for i, c in enumerate(plt.get_cmap("tab10").colors) if i != 7) + tuple(
+    c for i, c in enumerate(plt.get_cmap("tab20").colors) if i % 2 and i != 15)
 MODE_STYLE = {"rail": ("#444444", "-"), "road": ("#999999", "--"), "river": ("#4a90c2", ":")}
 
 
 def region_colours(names) -> dict[str, str]:
-    """A stable colour per region, in order of first appearance."""
-    palette = plt.get_cmap("tab10").colors
+    """A stable colour per region, in order of first appearance. Greys are left out of the palette: grey
+    means "no region" or "occupied" on the maps."""
+    palette = REGION_PALETTE
     return {name: matplotlib.colors.to_hex(palette[i % len(palette)]) for i, name in enumerate(dict.fromkeys(names))}
 
 

@@ -1,10 +1,11 @@
-"""The browser page: a Mesa SolaraViz for IndusModel. Served by `indusco serve [SCENARIO]`; also runs as
-`solara run src/indusco_sim/viz/app.py` (scenario from $INDUSCO_SCENARIO, default the bundled baseline).
+"""The browser page: IndusModel (a mesa.Model) stepped in a Solara app. Served by `indusco serve [SCENARIO]`;
+also runs as `solara run src/indusco_sim/viz/app.py` (scenario from $INDUSCO_SCENARIO, default the baseline).
 
-Mesa's SolaraViz gives the app bar and the Controls card (play, step, reset; Reset rebuilds the model as
-`VizModel(settings=...)`). The main area is laid out here rather than through SolaraViz's `components`:
-those go into a draggable grid whose JavaScript (vue-grid-layout 2) fails under the Vue 3 build of Solara
-installed with Mesa 3.5 ("GlobalVue.use is not a function"), leaving the area blank.
+The page keeps Mesa's visualization signal (`update_counter` / `force_update`: a step or reset happened) but
+lays out its own app bar, controls and main area rather than calling SolaraViz: SolaraViz's Controls card
+cannot be relabelled ("Play Interval (ms)", "Render Interval (steps)", "Use Threads", "Information: Time"),
+its play loop crashes the page at short intervals (viz/controls.py), and its `components` grid fails under
+the Vue 3 build of Solara installed with Mesa 3.5 ("GlobalVue.use is not a function").
 """
 
 from __future__ import annotations
@@ -13,18 +14,27 @@ import os
 from pathlib import Path
 
 import solara
-from mesa.visualization import SolaraViz
 
 from indusco_sim.data import scenarios_dir
-from indusco_sim.viz.components import HistoryCharts, MapView, ParameterSidebar, StatusBanner, TownInspector
+from indusco_sim.viz.components import (
+    HistoryCharts,
+    MapView,
+    ParameterSidebar,
+    RegionStory,
+    StatusBanner,
+    TownInspector,
+)
+from indusco_sim.viz.controls import Controls, Frame
 from indusco_sim.viz.model import VizModel
 from indusco_sim.viz.settings import Settings
 
 SCENARIO_ENV = "INDUSCO_SCENARIO"
-# Mesa's "Model Parameters" card stays empty (every choice travels in the one `settings` argument and the
-# sliders live in our own card, with units and help): hide a card whose content is empty
-HIDE_EMPTY_CARD = ".v-card:has(> .v-card-text > .v-sheet:empty) { display: none; }"
-PLAY_INTERVAL_MS = 150  # pause between steps while playing (Vega redraws a chart 100 ms after its last change)
+TITLE = "Indusco: the Chinese Industrial Cooperatives, 1938-1952"
+CSS = """
+.v-toolbar-title, .v-toolbar-title__placeholder { overflow: visible !important; white-space: normal !important; }
+.indusco-main { padding: 4px 16px; }
+.indusco-main .v-alert { margin: 2px 0; padding: 4px 12px; }
+"""
 
 
 def startup_scenario() -> Path:
@@ -33,28 +43,36 @@ def startup_scenario() -> Path:
 
 
 @solara.component
-def MainView(model_ref: solara.Reactive, settings: Settings, selected: solara.Reactive):
-    """Date, map and town inspector side by side, charts below; the parameters go to the sidebar."""
+def MainView(model_ref: solara.Reactive, settings: Settings, values: solara.Reactive, selected: solara.Reactive,
+             frame: Frame):
+    """Date and notices on top; the map with the charts under it, beside the region story and the town
+    inspector."""
     model = model_ref.value
-    ParameterSidebar(settings, model_ref, settings.scenario.parent)
-    with solara.Column(style={"padding": "8px 16px"}):
-        StatusBanner(model, settings)
+    with solara.Column(classes=["indusco-main"], gap="4px"):
+        StatusBanner(model, settings, values)
         with solara.Row(style={"align-items": "flex-start", "flex-wrap": "wrap", "gap": "16px"}):
-            MapView(model, selected)
-            with solara.Column(style={"min-width": "300px", "max-width": "380px"}):
+            with solara.Column(gap="4px"):
+                MapView(model, selected, frame)
+                HistoryCharts(model)
+            with solara.Column(style={"min-width": "360px", "max-width": "420px"}, gap="4px"):
+                RegionStory(model)
                 TownInspector(model, selected)
-        HistoryCharts(model)
 
 
 @solara.component
 def Page():
-    """One browser session: its own settings, model and selected town."""
+    """One browser session: its own settings, model, slider values, selected town and play handshake."""
     settings = solara.use_memo(lambda: Settings.for_file(startup_scenario()), [])
     first = solara.use_memo(lambda: VizModel(settings), [])
     model = solara.use_reactive(first)
+    values = solara.use_reactive(dict(settings.values))
     selected = solara.use_reactive(None)
+    frame = solara.use_memo(Frame, [])
     solara.Title("Indusco: the Chinese Industrial Cooperatives")
-    solara.Style(HIDE_EMPTY_CARD)
-    SolaraViz(model, components=[], model_params={"settings": settings}, play_interval=PLAY_INTERVAL_MS,
-              name="Indusco: the Chinese Industrial Cooperatives, 1938-1952")
-    MainView(model, settings, selected)
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar():
+        Controls(model, settings, values, frame)
+        ParameterSidebar(settings, model, values, settings.scenario.parent)
+    MainView(model, settings, values, selected, frame)

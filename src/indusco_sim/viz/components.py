@@ -6,71 +6,128 @@ redraw after every step; they read the model under its lock, as play steps it fr
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import solara
 from mesa.visualization.utils import force_update, update_counter
 
-from indusco_sim.viz import charts
-from indusco_sim.viz.inspect import coop_table, depot_table, describe_town, markdown_table, worker_table
+from indusco_sim.viz import charts, map_chart, timeline
+from indusco_sim.viz.controls import Frame, pending_changes
+from indusco_sim.viz.inspect import coop_table, depot_table, describe_town, html_table, worker_table
 from indusco_sim.viz.model import VizModel
-from indusco_sim.viz.settings import PARAMS, Settings, list_scenarios
+from indusco_sim.viz.settings import PARAMS, Settings, describe_scenario, list_scenarios
+from indusco_sim.viz.timeline import recent_event, region_events
 from indusco_sim.viz.vega_view import VegaView
 
 SMALL = {"font-size": "0.8rem", "color": "#666666", "margin-top": "-6px", "margin-bottom": "10px"}
 
 
 @solara.component
-def StatusBanner(model: VizModel, settings: Settings):
-    """The simulated date, large; the scenario and progress; the settings applied; any input error."""
+def StatusBanner(model: VizModel, settings: Settings, values: solara.Reactive):
+    """The simulated date, large; the scenario and progress; a notice of a new region; the settings applied and
+    those waiting for Reset; the end of the run; any input error."""
     update_counter.get()
     with model.lock:
         date, tick, coops = str(model.date), model.tick, int(model.national("cooperatives"))
-    with solara.Row(style={"align-items": "baseline", "gap": "24px"}):
-        solara.Text(date, classes=["indusco-date"], style={"font-size": "2.6rem", "font-weight": "700"})
-        solara.Text(f"{model.spec.name}: {model.tick_label(tick)}, {coops:,} cooperatives",
+        notice = recent_event(model)
+        regions = len(model.region_names)
+    with solara.Row(style={"align-items": "baseline", "gap": "24px", "flex-wrap": "wrap"}):
+        solara.Text(date, classes=["indusco-date"], style={"font-size": "2.4rem", "font-weight": "700"})
+        solara.Text(f"{model.spec.name}: {model.tick_label(tick)}, {coops:,} cooperatives in {regions} regions",
                     classes=["indusco-progress"], style={"font-size": "1.1rem"})
+    if notice is not None:
+        solara.Info(f"New region: {notice['text']}", classes=["indusco-notice"], dense=True)
+    if tick >= model.n_ticks:
+        solara.Success(f"The run has finished: {date} is the end of the scenario. Press Reset to run it again, "
+                       "or choose another scenario.", classes=["indusco-finished"], dense=True)
+    pending = pending_changes(model, values.value)
+    if pending:
+        solara.Warning(f"Not applied yet: {', '.join(pending)}. Press Reset to apply.",
+                       classes=["indusco-pending"], dense=True)
     applied = ", ".join(model.overrides) or "none (the scenario as written)"
-    solara.Text(f"Changed settings: {applied}", classes=["indusco-applied"], style=SMALL)
+    solara.Text(f"Settings applied: {applied}", classes=["indusco-applied"], style=SMALL)
     if settings.error:
         solara.Error(settings.error, classes=["indusco-error"])
 
 
-def VegaChart(make_parts, css_class: str, on_click=None) -> None:
-    """A VegaView made once per component; after each render `make_parts()` gives (spec, datasets).
+@solara.component
+def RegionStory(model: VizModel):
+    """Regions over time against the archive's counts, each region's life as a bar, and the list of
+    foundings and splits so far."""
+    update_counter.get()
+    with model.lock:
+        events = region_events(model)
+
+    last = solara.use_memo(lambda: [-1], [model])
+
+    def make_parts() -> tuple[dict, dict] | None:
+        if not every_few_steps(model, last):
+            return None
+        with model.lock:
+            return timeline.timeline_layers(model), timeline.timeline_data(model)
+
+    VegaChart(make_parts, "indusco-timeline")
+    items = "".join(f"<li>{html.escape(e['text'])}</li>" for e in reversed(events)) or "<li>none yet</li>"
+    solara.HTML(tag="div", unsafe_innerHTML=f"<b>Regions founded and split</b><ul class='indusco-events' "
+                f"style='margin:4px 0 8px 18px;font-size:0.9rem;max-height:9em;overflow-y:auto'>{items}</ul>")
+
+
+def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None) -> None:
+    """A VegaView made once per component; after each render `make_parts()` gives (spec, datasets), or None
+    to skip this render (charts that need not follow every step while playing).
 
     They are built in an effect, after the render has sent the new date to the browser. The spec is sent
-    only when it changes (a new region); otherwise only the datasets. (Passing them as element arguments
-    would make reacton walk every row on each render: ~40 ms a step.)"""
+    only when it changes (a new region), with every dataset; otherwise only the datasets that changed (by
+    identity: cached rows are sent once), with a counter so that every push reaches the browser and is drawn
+    (traitlets drops a value equal to the last; the play loop waits for each draw). Passing them as element
+    arguments would make reacton walk every row on each render: ~40 ms a step."""
     widget = solara.use_memo(lambda: VegaView(listen_to_click=on_click is not None), [])
+    sent = solara.use_memo(dict, [])
     widget.on_click = on_click
+    widget.on_drawn = on_drawn
 
     def push() -> None:
-        spec, datasets = make_parts()
+        parts = make_parts()
+        if parts is None:
+            return
+        spec, datasets = parts
+        new_spec = spec is not widget.spec
+        changed = datasets if new_spec else {k: v for k, v in datasets.items() if sent.get(k) is not v}
+        sent.update(datasets)
+        sent["_push"] = sent.get("_push", 0) + 1
         with widget.hold_sync():
-            widget.datasets = datasets
-            if spec is not widget.spec:
+            widget.datasets = {**changed, "_push": sent["_push"]}  # equal rows would not be sent otherwise
+            if new_spec:
                 widget.spec = spec
 
     solara.use_effect(push)
     solara.Div(classes=[css_class], children=[widget])
 
 
+def every_few_steps(model: VizModel, last: list[int], steps: int = 4) -> bool:
+    """While playing, True once every `steps` ticks (and at the end); always True when paused."""
+    if getattr(model, "playing", False) and model.tick - last[0] < steps and model.tick < model.n_ticks:
+        return False
+    last[0] = model.tick
+    return True
+
+
 @solara.component
-def MapView(model: VizModel, selected: solara.Reactive):
-    """The map; clicking a town selects it."""
+def MapView(model: VizModel, selected: solara.Reactive, frame: Frame | None = None):
+    """The map; clicking a town selects it; each draw is reported to `frame` (the play loop waits for it)."""
     update_counter.get()
     town = selected.value
 
     def make_parts() -> tuple[dict, dict]:
         with model.lock:
-            return charts.map_layers(model), charts.map_data(model, town)
+            return map_chart.map_layers(model), map_chart.map_data(model, town)
 
     def on_click(datum) -> None:
         if isinstance(datum, dict) and datum.get("town"):
             selected.set(datum["town"])
 
-    VegaChart(make_parts, "indusco-map", on_click)
+    VegaChart(make_parts, "indusco-map", on_click, frame.drawn if frame is not None else None)
 
 
 @solara.component
@@ -86,9 +143,9 @@ def TownInspector(model: VizModel, selected: solara.Reactive):
         about = describe_town(model, town)
         tables = [("Cooperatives by industry", coop_table(model, town)), ("Workers", worker_table(model, town)),
                   ("Depot stocks", depot_table(model, town))]
-    solara.Markdown(f"**{town}**: {about}")
-    for title, frame in tables:
-        solara.Markdown(f"**{title}**\n\n{markdown_table(frame)}")
+    parts = [f"<p class='indusco-town-about'><b>{html.escape(town)}</b>: {html.escape(about)}</p>"]
+    parts += [f"<p style='margin:6px 0 2px'><b>{title}</b></p>{html_table(frame)}" for title, frame in tables]
+    solara.HTML(tag="div", unsafe_innerHTML="".join(parts), classes=["indusco-town-tables"])
 
 
 @solara.component
@@ -96,7 +153,11 @@ def HistoryCharts(model: VizModel):
     """Cooperatives and members by region with the archive, real output, unemployed refugees."""
     update_counter.get()
 
-    def make_parts() -> tuple[dict, dict]:
+    last = solara.use_memo(lambda: [-1], [model])
+
+    def make_parts() -> tuple[dict, dict] | None:
+        if not every_few_steps(model, last):
+            return None
         with model.lock:
             return charts.history_layers(model), charts.history_data(model)
 
@@ -120,34 +181,38 @@ def ParameterInput(param, value, on_value):
 
 
 @solara.component
-def ParameterSidebar(settings: Settings, model: solara.Reactive, folder: Path):
-    """The parameters card in the sidebar, under Mesa's Controls (a portal placed from deeper in the tree
-    comes later in the sidebar)."""
-    with solara.Sidebar(), solara.Card("Parameters"):
-        ParameterPanel(settings, model, folder)
+def ParameterSidebar(settings: Settings, model: solara.Reactive, values: solara.Reactive, folder: Path):
+    """The parameters card in the sidebar, under the controls."""
+    with solara.Card("Scenario and parameters"):
+        ParameterPanel(settings, model, values, folder)
 
 
 @solara.component
-def ParameterPanel(settings: Settings, model: solara.Reactive, folder: Path):
-    """Scenario picker (loads at once) and the sliders (applied by Reset)."""
-    values, set_values = solara.use_state(dict(settings.values))
-    files = [f.name for f in list_scenarios(folder)]
+def ParameterPanel(settings: Settings, model: solara.Reactive, values: solara.Reactive, folder: Path):
+    """Scenario picker with each scenario's description (loads at once), and the sliders (applied by Reset)."""
+    files = list_scenarios(folder)
+    about = solara.use_memo(lambda: {f.name: describe_scenario(f) for f in files}, [folder])
 
     def pick(name: str) -> None:
         if settings.choose_scenario(folder / name):
-            set_values(dict(settings.values))
+            values.set(dict(settings.values))
             model.value = VizModel(settings)
         force_update()
 
     def setter(name: str):
         def on_value(value) -> None:
             settings.values[name] = value
-            set_values(dict(settings.values))
+            values.set(dict(settings.values))
         return on_value
 
-    solara.Select("Scenario", values=files, value=settings.scenario.name, on_value=pick,
-                  classes=["indusco-scenario"])
-    solara.Text(f"scenario files in {folder}; choosing one loads it", style=SMALL)
+    items = [{"text": f.name, "value": f.name, "props": {"subtitle": about[f.name]}} for f in files]
+    solara.v.Select(label="Scenario", items=items, v_model=settings.scenario.name, on_v_model=pick,
+                    item_title="text", item_value="value", item_props="props", class_="indusco-scenario",
+                    hide_details=True)
+    solara.Text(about.get(settings.scenario.name, ""), classes=["indusco-scenario-about"],
+                style={**SMALL, "margin-top": "4px"})
+    solara.Text("Choosing a scenario loads it at once. The values below are applied when you press Reset.",
+                style={"font-weight": "600", "font-size": "0.85rem", "margin-bottom": "8px"})
+    current = values.value
     for param in PARAMS:
-        ParameterInput(param, values.get(param.name), setter(param.name))
-    solara.Text("Press Reset to rebuild the model with these values.", style={"font-weight": "600"})
+        ParameterInput(param, current.get(param.name), setter(param.name))

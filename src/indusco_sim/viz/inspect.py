@@ -6,6 +6,7 @@ names the columns. Worker agents are turned into persons (population.persons_per
 
 from __future__ import annotations
 
+import html
 from numbers import Real
 
 import pandas as pd
@@ -59,11 +60,15 @@ def describe_town(model, town: str) -> str:
     return ", ".join(parts)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-style Markdown table (numbers with thousands separators)."""
+def html_table(frame: pd.DataFrame) -> str:
+    """A small HTML table (numbers with thousands separators); solara.Markdown would fetch mermaid from a CDN."""
     if frame.empty:
-        return "_none_"
-    head = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * len(frame.columns) + "\n"
-    rows = ["| " + " | ".join(f"{v:,.0f}" if isinstance(v, Real) and not isinstance(v, bool) else str(v)
-                               for v in row) + " |" for row in frame.itertuples(index=False)]
-    return head + "\n".join(rows)
+        return "<i>none</i>"
+    cell = "padding:1px 10px 1px 0;text-align:{}"
+    head = "".join(f"<th style='{cell.format('left')}'>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for row in frame.itertuples(index=False):
+        cells = [f"<td style='{cell.format('right')}'>{v:,.0f}</td>" if isinstance(v, Real) and not isinstance(v, bool)
+                 else f"<td style='{cell.format('left')}'>{html.escape(str(v))}</td>" for v in row]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table style='font-size:0.85rem'><tr>{head}</tr>{''.join(rows)}</table>"

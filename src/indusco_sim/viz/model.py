@@ -12,6 +12,7 @@ import threading
 import pandas as pd
 
 from indusco_sim.core.state import NATIONAL as COLUMNS
+from indusco_sim.core.state import OUT_NOMINAL
 from indusco_sim.model import IndusModel
 from indusco_sim.viz.settings import Settings
 
@@ -22,6 +23,7 @@ class VizModel(IndusModel):
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings if settings is not None else Settings.for_file()
+        self.applied_values = dict(self.settings.values)  # the slider values this model was built with
         loaded, self.overrides = self.settings.resolve()
         super().__init__(loaded.scenario)
         self.loaded = loaded
@@ -29,7 +31,12 @@ class VizModel(IndusModel):
         self.input_error = self.settings.error
         self.scenario_file = self.settings.scenario
         self.history_rows: list[dict] = []   # per (tick, region); persons, and 1937 CN$ / month for output
-        self.national_rows: list[dict] = []  # per tick, summed over regions
+        self.national_rows: list[dict] = []  # per tick, summed over regions (and output_nominal, CN$ / month)
+        self.region_counts: list[dict] = []  # per tick: date, regions
+        start = str(self.spec.time.start)  # a first row at the start: charts never draw empty data
+        self.national_rows.append({"date": start, **dict.fromkeys(COLUMNS, 0), "output_nominal": 0})
+        self.region_counts.append({"date": start, "regions": 0})
+        self.playing = False  # set by the page's play loop: charts other than the map may skip steps
 
     def step(self) -> None:
         """One tick, then its history rows."""
@@ -47,7 +54,9 @@ class VizModel(IndusModel):
             values = {name: round(float(row[col])) for name, col in COLUMNS.items()}
             self.history_rows.append({"date": date, "region": self.region_names[r], **values})
             total = {k: total[k] + v for k, v in values.items()}
-        self.national_rows.append({"date": date, **total})
+        nominal = round(float(table[:, OUT_NOMINAL].sum())) if len(table) else 0
+        self.national_rows.append({"date": date, **total, "output_nominal": nominal})
+        self.region_counts.append({"date": date, "regions": len(ids)})
 
     def history(self) -> pd.DataFrame:
         """One row per (tick, region): cooperatives, members and unemployed (persons), output_real

@@ -56,7 +56,7 @@ def is_loopback(sock: socket.socket) -> bool:
 def prepare(scenario: Path) -> None:
     """Check the scenario, compile the kernels and build the chart templates once, so the first page is fast."""
     from indusco_sim.core.kernels import warm_up
-    from indusco_sim.viz import charts
+    from indusco_sim.viz import charts, map_chart, timeline
     from indusco_sim.viz.model import VizModel
     from indusco_sim.viz.settings import Settings
 
@@ -66,8 +66,9 @@ def prepare(scenario: Path) -> None:
     warm_up()
     model = VizModel(settings)
     model.step()
-    charts.map_spec(model)
+    map_chart.map_spec(model)
     charts.history_spec(model)
+    timeline.timeline_layers(model)
 
 
 def announce_when_started(server, url: str) -> None:

@@ -55,7 +55,7 @@ PARAMS: tuple[Param, ...] = (
           "allocation.rule", choices=("proportional", "priority")),
     Param("transport_per_month", "Transport capacity", "t / month per depot",
           "materials one depot can move to its cooperatives each month", "float",
-          "allocation.transport_per_month", 0.0, 600.0, 10.0),
+          "allocation.transport_per_month", 0.0, 2000.0, 10.0),
     Param("seed", "Seed", "integer ≥ 0", "seed of the random numbers: the same seed gives the same run", "int",
           "seed", 0, 10_000, 1),
 )
@@ -120,6 +120,15 @@ def load_cached(path: Path, overrides: tuple[str, ...] = ()) -> LoadedScenario:
     except OSError:
         return load_scenario(path, overrides)  # the InputError names the missing file
     return _load(path, mtime, tuple(overrides))
+
+
+def describe_scenario(path: Path) -> str:
+    """The scenario's `description` (one line), or its error's first line if it does not load."""
+    try:
+        spec = load_cached(path).scenario
+    except InputError as err:
+        return "does not load: " + str(err).splitlines()[0]
+    return " ".join((spec.description or "").split())
 
 
 def list_scenarios(folder: Path) -> list[Path]:

@@ -20,6 +20,7 @@ class VegaView(v.VuetifyTemplate):
     listen_to_click = traitlets.Bool(False).tag(sync=True)
     cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     on_click = traitlets.Callable(None, allow_none=True)
+    on_drawn = traitlets.Callable(None, allow_none=True)  # called when the browser has drawn new data
 
     @traitlets.default("cdn")
     def _cdn(self):
@@ -30,3 +31,7 @@ class VegaView(v.VuetifyTemplate):
     def vue_vega_click(self, datum=None) -> None:
         if self.on_click is not None:
             self.on_click(datum)
+
+    def vue_vega_drawn(self, draws=None) -> None:
+        if self.on_drawn is not None:
+            self.on_drawn()

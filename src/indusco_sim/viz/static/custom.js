@@ -1,14 +1,15 @@
-/* indusco: start fetching the Vega libraries with the page, so the map can draw as soon as its widget
-   mounts (VegaView loads them with require.js from the same paths). Solara includes this file from its
-   asset folders (viz/server.py adds this one). */
-(function () {
+/* indusco: start loading the Vega libraries as soon as the page's scripts have run, so the map can draw as
+   soon as its widget mounts. VegaView (vega_view.vue) asks require.js for the same modules and gets these.
+   Solara includes this file from its asset folders (viz/server.py adds this one). */
+document.addEventListener('DOMContentLoaded', function () {
+  if (!window.requirejs) return;  /* VegaView then loads require.js and Vega itself */
   const cdn = (window.solara && window.solara.cdn) || '_solara/cdn';
-  for (const lib of ['vega@5/build/vega.min.js', 'vega-lite@5/build/vega-lite.min.js',
-                     'vega-embed@6/build/vega-embed.min.js']) {
-    const link = document.createElement('link');
-    link.rel = 'preload';
-    link.as = 'script';
-    link.href = `${cdn}/${lib}`;
-    document.head.appendChild(link);
-  }
-})();
+  window.requirejs.config({
+    map: {'*': {
+      'vega': `${cdn}/vega@5/build/vega.min.js`,
+      'vega-lite': `${cdn}/vega-lite@5/build/vega-lite.min.js`,
+      'vega-embed': `${cdn}/vega-embed@6/build/vega-embed.min.js`,
+    }},
+  });
+  window.requirejs(['vega', 'vega-lite', 'vega-embed'], function () {}, function () {});
+});
