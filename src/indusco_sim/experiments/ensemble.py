@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from indusco_sim.errors import InputError
 from indusco_sim.experiments.single import simulate, tabulate
 from indusco_sim.results import history, tables
 from indusco_sim.scenario.load import LoadedScenario
@@ -32,6 +33,27 @@ def simulate_member(scenario: dict, seed: int) -> dict:
     loaded = LoadedScenario(Scenario.model_validate(scenario), None)
     model, timing = simulate(loaded, seed=seed)
     return {"seed": seed, **tabulate(model), "timing": timing}
+
+
+SCHEDULER_VALID = "an address such as tcp://10.0.0.5:8786, or leave it out for a local cluster"
+
+
+def check_scheduler(address: str | None) -> None:
+    """InputError unless `address` is None or a dask address with a host and port (tcp://host:port)."""
+    if address is None:
+        return
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address, strict=False)
+        ok = scheme in ("tcp", "tls", "ws", "wss", "ucx") and not any(c.isspace() for c in address)
+        if ok:
+            host, port = parse_host_port(location)
+            ok = bool(host) and 0 < int(port) < 65536
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise InputError(f"'{address}' is not a dask scheduler address", key="--scheduler", valid=SCHEDULER_VALID)
 
 
 @contextlib.contextmanager
