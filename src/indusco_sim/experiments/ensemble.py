@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -66,9 +68,43 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
             yield client
         return
     n = workers or max(1, os.cpu_count() or 1)
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster, Client(cluster) as client:
-        yield client
+    with _sigint_blocked():  # the worker processes inherit the block: Ctrl-C stops the parent, which stops them
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=40)
+    try:
+        with Client(cluster) as client:
+            yield client
+    except BaseException:
+        _kill_workers()  # stopped or failed: the runs in progress are not waited for
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=5)
+
+
+def _kill_workers() -> None:
+    """SIGKILL this process's child processes (the local cluster's nannies and workers; not multiprocessing's
+    resource tracker, which exits by itself once they are gone)."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if not any("resource_tracker" in part for part in child.cmdline()):
+                child.kill()
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Hold SIGINT back (it stays pending, and arrives on leaving) while worker processes are started, so
+    that they never see Ctrl-C: no worker tracebacks, and the parent closes them in order."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def run_members(scenario: Scenario, seeds: list[int], client, progress: Callable[[int], None] | None = None,
