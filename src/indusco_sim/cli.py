@@ -297,6 +297,13 @@ def main() -> None:
     except Stopped as stop:
         err_console.print(signals.message(stop), markup=False)
         sys.exit(signals.exit_code(stop))
+    except Exception:
+        if signals.received is None:
+            raise
+        # the signal arrived inside compiled code, which reports it as its own error (numba's SystemError)
+        stop = Stopped(signals.received)
+        err_console.print(signals.message(stop), markup=False)
+        sys.exit(signals.exit_code(stop))
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ import signal
 from indusco_sim.errors import Stopped
 
 NAMES = {signal.SIGINT: "interrupted (Ctrl-C)", signal.SIGTERM: "terminated (SIGTERM)"}
+received: int | None = None  # the signal that arrived, if any: an exception raised while unwinding is its effect
 
 
 def _raise(signum: int, frame) -> None:
+    global received
+    received = signum
     for sig in NAMES:  # a second signal while unwinding must not interrupt the clean-up
         signal.signal(sig, signal.SIG_IGN)
     raise Stopped(signum)

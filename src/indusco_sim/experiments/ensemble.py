@@ -68,7 +68,7 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
             yield client
         return
     n = workers or max(1, os.cpu_count() or 1)
-    with _sigint_blocked():  # the worker processes inherit the block: Ctrl-C stops the parent, which stops them
+    with _sigint_ignored():  # the workers inherit it: Ctrl-C stops the parent, which stops them
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=40)
     try:
@@ -94,7 +94,33 @@ def _kill_workers() -> None:
 
 
 @contextlib.contextmanager
-def _sigint_blocked() -> Iterator[None]:
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while the worker processes start: they inherit the ignored disposition (Python then
+    installs no KeyboardInterrupt handler), so Ctrl-C in a terminal never gives a worker traceback and the
+    parent alone stops them. A Ctrl-C in this second or two is lost; the next one stops the run."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _kill_workers() -> None:
+    """SIGKILL this process's child processes (the local cluster's nannies and workers; not multiprocessing's
+    resource tracker, which exits by itself once they are gone)."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if not any("resource_tracker" in part for part in child.cmdline()):
+                child.kill()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
     """Hold SIGINT back (it stays pending, and arrives on leaving) while worker processes are started, so
     that they never see Ctrl-C: no worker tracebacks, and the parent closes them in order."""
     if threading.current_thread() is not threading.main_thread():
