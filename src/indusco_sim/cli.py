@@ -295,15 +295,21 @@ def main() -> None:
     try:
         app()
     except Stopped as stop:
-        err_console.print(signals.message(stop), markup=False)
-        sys.exit(signals.exit_code(stop))
+        _stopped(stop)
     except Exception:
         if signals.received is None:
             raise
-        # the signal arrived inside compiled code, which reports it as its own error (numba's SystemError)
-        stop = Stopped(signals.received)
-        err_console.print(signals.message(stop), markup=False)
-        sys.exit(signals.exit_code(stop))
+        _stopped(Stopped(signals.received))  # it arrived inside compiled code, which raised its own error
+
+
+def _stopped(stop) -> None:
+    """One line, then exit at once: the run has cleaned up; interpreter shutdown (dask's threads) is skipped."""
+    from indusco_sim import signals
+
+    err_console.print(signals.message(stop), markup=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(signals.exit_code(stop))
 
 
 if __name__ == "__main__":

@@ -69,17 +69,22 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
         return
     n = workers or max(1, os.cpu_count() or 1)
     with _sigint_ignored():  # the workers inherit it: Ctrl-C stops the parent, which stops them
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+        # the scheduler's HTTP endpoints on a free loopback port: never 8787 taken by another cluster (a warning),
+        # never reachable from the network
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                                silence_logs=40)
+    client = None
     try:
-        with Client(cluster) as client:
-            yield client
+        client = Client(cluster)
+        yield client
     except BaseException:
         _kill_workers()  # stopped or failed: the runs in progress are not waited for
         raise
     finally:
-        with contextlib.suppress(Exception):
-            cluster.close(timeout=5)
+        for closing in (client, cluster):
+            with contextlib.suppress(Exception):
+                if closing is not None:
+                    closing.close(timeout=2)
 
 
 def _kill_workers() -> None:
@@ -97,7 +102,7 @@ def _kill_workers() -> None:
 def _sigint_ignored() -> Iterator[None]:
     """Ignore SIGINT while the worker processes start: they inherit the ignored disposition (Python then
     installs no KeyboardInterrupt handler), so Ctrl-C in a terminal never gives a worker traceback and the
-    parent alone stops them. A Ctrl-C in this second or two is lost; the next one stops the run."""
+    parent alone stops them. A Ctrl-C in these seconds is lost; the next one stops the run."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -117,20 +122,6 @@ def _kill_workers() -> None:
         with contextlib.suppress(psutil.Error):
             if not any("resource_tracker" in part for part in child.cmdline()):
                 child.kill()
-
-
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Hold SIGINT back (it stays pending, and arrives on leaving) while worker processes are started, so
-    that they never see Ctrl-C: no worker tracebacks, and the parent closes them in order."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def run_members(scenario: Scenario, seeds: list[int], client, progress: Callable[[int], None] | None = None,
