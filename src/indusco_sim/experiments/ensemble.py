@@ -68,6 +68,7 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
             yield client
         return
     n = workers or max(1, os.cpu_count() or 1)
+    _start_quiet_resource_tracker()
     with _sigint_ignored():  # the workers inherit it: Ctrl-C stops the parent, which stops them
         # the scheduler's HTTP endpoints on a free loopback port: never 8787 taken by another cluster (a warning),
         # never reachable from the network
@@ -85,6 +86,21 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
             with contextlib.suppress(Exception):
                 if closing is not None:
                     closing.close(timeout=2)
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null: after a stop it still removes the
+    workers' semaphores, without printing a warning under the one-line message."""
+    from multiprocessing import resource_tracker
+
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def _kill_workers() -> None:
@@ -111,6 +127,21 @@ def _sigint_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null: after a stop it still removes the
+    workers' semaphores, without printing a warning under the one-line message."""
+    from multiprocessing import resource_tracker
+
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def _kill_workers() -> None:
