@@ -164,6 +164,7 @@ def test_force_replaces_an_existing_folder(tmp_path: Path) -> None:
     out = tmp_path / "results" / "base"
     out.mkdir(parents=True)
     write(out, "stale.txt", "from an earlier run")
+    write(out, "manifest.json", '{"program": "indusco-sim"}')  # a folder this program wrote
     run_ok(BASELINE, out, "--set", SHORT_RUN, "--no-plots", "--force", cwd=tmp_path)
     assert "stale.txt" not in leftovers(out)
     assert set(RESULT_FILES) <= set(leftovers(out))

@@ -10,6 +10,10 @@
 
 from importlib import metadata
 
+from indusco_sim.core import jit_cache
+
+jit_cache.configure()  # before any kernel module loads numba: the cache is keyed by every kernel's source
+
 try:
     __version__ = metadata.version("indusco-sim")
 except metadata.PackageNotFoundError:  # running from a source tree without installing

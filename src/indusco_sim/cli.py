@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -27,7 +28,7 @@ SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a key:
 
 def fail(err: InputError) -> None:
     err_console.print(f"error: {err}", markup=False)
-    raise typer.Exit(2)
+    raise typer.Exit(err.exit_code)
 
 
 @app.command()
@@ -58,21 +59,27 @@ def run(
         from indusco_sim.scenario.load import load_scenario
 
         loaded = load_scenario(scenario, tuple(set_ or ()))
-        target = out or Path("results") / loaded.scenario.name
+        from indusco_sim.results.claim import claim
         from indusco_sim.results.folder import check_target
 
-        check_target(target, force)
+        target = check_target(out or Path("results") / loaded.scenario.name, force)
         if seeds > 1:
             if backend != "numba":
                 raise InputError("ensembles run on the numba backend", key="--backend", valid="numba with --seeds")
             if animate:
                 raise InputError("--animate draws a single run", key="--animate", valid="--animate without --seeds")
-            run_ensemble(loaded, target, seeds, force, started, scheduler, workers, quiet)
+            from indusco_sim.experiments.ensemble import check_scheduler
+
+            check_scheduler(scheduler)
+            with claim(target):
+                run_ensemble(loaded, target, seeds, force, started, scheduler, workers, quiet)
             return
+        from indusco_sim.experiments.estimate import check_memory
         from indusco_sim.experiments.single import simulate, write_results
         from indusco_sim.results.animation import MonthlySnapshots
 
-        with _progress(quiet) as bar:
+        check_memory(loaded.scenario)
+        with claim(target), _progress(quiet) as bar:
             task = bar.add_task("simulating", total=None, date="")
 
             def advance(model) -> None:
@@ -80,8 +87,9 @@ def run(
 
             snapshots = MonthlySnapshots() if animate else None
             model, timing = simulate(loaded, backend=backend, progress=advance, snapshots=snapshots)
-        result = write_results(model, loaded, target, timing, force, started, plots_on=not no_plots,
-                               snapshots=snapshots)
+            bar.stop()
+            result = write_results(model, loaded, target, timing, force, started, plots_on=not no_plots,
+                                   snapshots=snapshots)
     except InputError as err:
         fail(err)
     if not quiet:
@@ -96,8 +104,13 @@ def run_ensemble(loaded, target: Path, n: int, force: bool, started: float, sche
     """Run n seeds in dask worker processes with one progress bar, then write the ensemble folder."""
     from indusco_sim.experiments import ensemble
     from indusco_sim.experiments.ensemble_stream import run_and_write
+    from indusco_sim.experiments.estimate import check_memory, describe
 
     seeds = ensemble.derive_seeds(loaded.scenario.seed, n)
+    at_once = workers or max(1, os.cpu_count() or 1)
+    est = check_memory(loaded.scenario, n, 1 if scheduler else at_once)
+    if not quiet or est.run_seconds * n / at_once > 60:
+        err_console.print(describe(est, n, at_once), markup=False)
     try:  # runs stream into the folder as they finish (a bounded window; the parent never holds them all)
         with ensemble.dask_client(scheduler, workers) as client, _progress(quiet) as bar:
             task = bar.add_task(f"{n} runs", total=n, date="")
@@ -179,8 +192,11 @@ def calibrate(
         loaded = load_scenario(scenario, tuple(set_ or ()))
         ranges = [cal.parse_param(p, loaded.scenario) for p in param]
         target = out or Path("results") / f"{loaded.scenario.name}-calibration"
-        outputs.check_target(target, force)
-        with ensemble.dask_client(scheduler, workers) as client, _progress(False) as bar:
+        target = outputs.check_target(target, force)
+        ensemble.check_scheduler(scheduler)
+        from indusco_sim.results.claim import claim
+
+        with claim(target), ensemble.dask_client(scheduler, workers) as client, _progress(False) as bar:
             task = bar.add_task("trials", total=trials, date="")
             study, seed_list = cal.fit(loaded.scenario, ranges, seeds, trials, client,
                                        lambda k, best: bar.update(task, completed=k, date=f"best {best:.4f}"))
@@ -271,7 +287,28 @@ def serve(
 
 
 def main() -> None:
-    app()
+    from indusco_sim import signals
+    from indusco_sim.errors import Stopped
+
+    signals.install()
+    try:
+        app()
+    except Stopped as stop:
+        _stopped(stop)
+    except Exception:
+        if signals.received is None:
+            raise
+        _stopped(Stopped(signals.received))  # it arrived inside compiled code, which raised its own error
+
+
+def _stopped(stop) -> None:
+    """One line, then exit at once: the run has cleaned up; interpreter shutdown (dask's threads) is skipped."""
+    from indusco_sim import signals
+
+    err_console.print(signals.message(stop), markup=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(signals.exit_code(stop))
 
 
 from indusco_sim.cli_experiments import register  # noqa: E402  (sweep, sweep-schema, sensitivity, discover)

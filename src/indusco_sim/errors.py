@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass
@@ -15,6 +16,7 @@ class InputError(Exception):
     str() gives one paragraph: "FILE, line N, key 'a.b[2].c': MESSAGE. Valid: WHAT IS VALID."
     """
 
+    exit_code: ClassVar[int] = 2
     message: str
     file: str | None = None
     key: str | None = None
@@ -36,6 +38,21 @@ class InputError(Exception):
 
 
 ScenarioError = InputError
+
+
+class OutputError(InputError):
+    """A results folder that could not be written (a full disk, no permission): one paragraph, exit status 1."""
+
+    exit_code: ClassVar[int] = 1
+
+
+class Stopped(BaseException):
+    """SIGINT or SIGTERM arrived: unwinds the run (temporary folders are deleted on the way) to the CLI, which
+    exits 128 + the signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _end_sentence(text: str) -> str:

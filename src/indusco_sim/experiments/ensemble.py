@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
+from indusco_sim.errors import InputError
 from indusco_sim.experiments.single import simulate, tabulate
 from indusco_sim.results import history, tables
 from indusco_sim.scenario.load import LoadedScenario
@@ -34,6 +37,27 @@ def simulate_member(scenario: dict, seed: int) -> dict:
     return {"seed": seed, **tabulate(model), "timing": timing}
 
 
+SCHEDULER_VALID = "an address such as tcp://10.0.0.5:8786, or leave it out for a local cluster"
+
+
+def check_scheduler(address: str | None) -> None:
+    """InputError unless `address` is None or a dask address with a host and port (tcp://host:port)."""
+    if address is None:
+        return
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address, strict=False)
+        ok = scheme in ("tcp", "tls", "ws", "wss", "ucx") and not any(c.isspace() for c in address)
+        if ok:
+            host, port = parse_host_port(location)
+            ok = bool(host) and 0 < int(port) < 65536
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise InputError(f"'{address}' is not a dask scheduler address", key="--scheduler", valid=SCHEDULER_VALID)
+
+
 @contextlib.contextmanager
 def dask_client(address: str | None = None, workers: int | None = None) -> Iterator:
     """A dask Client: connected to `address`, or to a LocalCluster of worker processes started here."""
@@ -44,9 +68,91 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
             yield client
         return
     n = workers or max(1, os.cpu_count() or 1)
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster, Client(cluster) as client:
+    _start_quiet_resource_tracker()
+    with _sigint_ignored():  # the workers inherit it: Ctrl-C stops the parent, which stops them
+        # the scheduler's HTTP endpoints on a free loopback port: never 8787 taken by another cluster (a warning),
+        # never reachable from the network
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+                               silence_logs=40)
+    client = None
+    try:
+        client = Client(cluster)
         yield client
+    except BaseException:
+        _kill_workers()  # stopped or failed: the runs in progress are not waited for
+        raise
+    finally:
+        for closing in (client, cluster):
+            with contextlib.suppress(Exception):
+                if closing is not None:
+                    closing.close(timeout=2)
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null: after a stop it still removes the
+    workers' semaphores, without printing a warning under the one-line message."""
+    from multiprocessing import resource_tracker
+
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def _kill_workers() -> None:
+    """SIGKILL this process's child processes (the local cluster's nannies and workers; not multiprocessing's
+    resource tracker, which exits by itself once they are gone)."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if not any("resource_tracker" in part for part in child.cmdline()):
+                child.kill()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while the worker processes start: they inherit the ignored disposition (Python then
+    installs no KeyboardInterrupt handler), so Ctrl-C in a terminal never gives a worker traceback and the
+    parent alone stops them. A Ctrl-C in these seconds is lost; the next one stops the run."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with its stderr on /dev/null: after a stop it still removes the
+    workers' semaphores, without printing a warning under the one-line message."""
+    from multiprocessing import resource_tracker
+
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def _kill_workers() -> None:
+    """SIGKILL this process's child processes (the local cluster's nannies and workers; not multiprocessing's
+    resource tracker, which exits by itself once they are gone)."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if not any("resource_tracker" in part for part in child.cmdline()):
+                child.kill()
 
 
 def run_members(scenario: Scenario, seeds: list[int], client, progress: Callable[[int], None] | None = None,

@@ -40,7 +40,8 @@ class Bombing(EventBase):
     town: str = param(..., "town", "town bombed")
     start: dt.date = param(..., "date", "first raid")
     end: dt.date = param(..., "date", "last raid")
-    raids: int = param(..., "raids", "number of raids between start and end, spread evenly", ge=0)
+    raids: int = param(..., "raids", "number of raids between start and end, spread evenly", ge=0,
+                       le=100_000)
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Bombing:
@@ -53,7 +54,8 @@ class RefugeeWave(EventBase):
     type: Literal["refugee_wave"] = param(..., "-", EVENT_TYPE_HELP)
     start: dt.date = param(..., "date", "first day of the wave")
     end: dt.date = param(..., "date", "last day of the wave")
-    persons: float = param(..., "persons", "people displaced into unoccupied China by this wave", ge=0)
+    persons: float = param(..., "persons", "people displaced into unoccupied China by this wave", ge=0,
+                            le=1e9)
     entries: dict[str, float] = param(
         ..., "town: weight", "front towns where the refugees enter, with relative weights (normalised)"
     )

@@ -3,6 +3,7 @@ against the schema and against the data (towns, industries, resources), and writ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,8 @@ def check_against_data(s: Scenario, sources: SourceMap, raw: Any) -> None:
 
     if not _is_folder_name(s.name):
         fail(("name",), f"the name '{s.name}' cannot name a results folder",
-             "a plain folder name without '/', e.g. baseline or no-inflation")
+             f"a plain folder name of at most {MAX_NAME} characters, without '/', a line break or a leading "
+             "dot, e.g. baseline or no-inflation")
     towns_frame = _load_data_file(load_towns, ("geography", "towns_file"), s.geography.towns_file, sources)
     _load_data_file(lambda path: load_routes(path, towns_frame), ("geography", "routes_file"),
                     s.geography.routes_file, sources)
@@ -131,8 +133,15 @@ def check_against_data(s: Scenario, sources: SourceMap, raw: Any) -> None:
         fail(("time", "end"), f"end ({s.time.end}) must come after start ({s.time.start})", "a later date")
 
 
+MAX_NAME = 100  # characters of a scenario name (it names the results folder)
+_UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
+
+
 def _is_folder_name(name: str) -> bool:
-    return bool(name.strip()) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+    """Safe as a folder name on Linux, macOS and Windows: no separators, control characters (a newline),
+    leading dot or blank, or characters Windows forbids; at most MAX_NAME characters."""
+    return (bool(name.strip()) and len(name) <= MAX_NAME and name == name.strip() and not name.startswith(".")
+            and _UNSAFE.search(name) is None)
 
 
 def _load_data_file(load, path: tuple, value: str | None, sources: SourceMap):

@@ -15,6 +15,8 @@ from pydantic import field_validator
 from indusco_sim.scenario.event_schema import Event
 from indusco_sim.scenario.fields import Strict, param
 
+MAX_YEARS = 100  # longest run: 5,218 weekly ticks
+LAST_START_YEAR = 9000  # the calendar needs room after the end (Python dates stop at 9999)
 REQUIRED_INDUSTRIES = ("textiles", "chemicals", "tailoring", "metal_machine", "mining", "carpentry", "food")
 
 
@@ -29,7 +31,16 @@ class Time(Strict):
         start = info.data.get("start")
         if start is not None and end <= start:
             raise ValueError(f"end ({end}) must come after start ({start})")
+        if start is not None and (end - start).days > MAX_YEARS * 366:
+            raise ValueError(f"end ({end}) is more than {MAX_YEARS} years after start ({start})")
         return end
+
+    @field_validator("start")
+    @classmethod
+    def _start_in_range(cls, start: dt.date) -> dt.date:
+        if start.year > LAST_START_YEAR:
+            raise ValueError(f"start ({start}) is after the year {LAST_START_YEAR}")
+        return start
 
 
 class ModeParams(Strict):
@@ -51,18 +62,19 @@ class Geography(Strict):
 
 
 class Population(Strict):
-    persons_per_agent: int = param(1, "persons", "people represented by one worker agent", ge=1)
+    persons_per_agent: int = param(1, "persons", "people represented by one worker agent", ge=1, le=1_000_000)
     job_seeker_share: float = param(
         0.004, "share", "share of displaced people who seek work in small industry (one agent per "
         "persons_per_agent of them)", assumption=True, ge=0, le=1)
-    arrivals_scale: float = param(1.0, "x", "multiplies every refugee wave (1 = as in the events)", ge=0)
+    arrivals_scale: float = param(1.0, "x", "multiplies every refugee wave (1 = as in the events; a run "
+                                  "whose agents would not fit in memory is refused)", ge=0, le=10_000)
     skill_shares: dict[str, float] = param(
         {"textiles": 0.30, "chemicals": 0.16, "tailoring": 0.14, "metal_machine": 0.10, "mining": 0.10,
          "carpentry": 0.10, "food": 0.10},
         "industry: share", "skills of arriving job-seekers, by industry (normalised)", assumption=True)
     initial_workers: int = param(
         0, "agents", "job-seekers already waiting at the start, spread evenly over the depot towns of the "
-        "regions founded by then (used by the benchmarks)", ge=0)
+        "regions founded by then (used by the benchmarks; at most 50 million, about 1 GB)", ge=0, le=50_000_000)
     seek_per_month: float = param(
         0.5, "share / month", "chance an unemployed worker sets out for a town with better prospects",
         assumption=True, ge=0, le=1)
@@ -147,10 +159,10 @@ class Cooperatives(Strict):
     min_members: int = param(7, "persons", "legal minimum membership to register (S1, S5)", ge=1)
     initial: int = param(
         0, "co-ops", "cooperatives already working at the start, spread over the depot towns of the regions "
-        "founded by then, each at its industry's target size and with its founding loan (used by the benchmarks)",
-        ge=0)
+        "founded by then, each at its industry's target size and with its founding loan (used by the benchmarks; at "
+        "most 5 million)", ge=0, le=5_000_000)
     initial_size: int | None = param(
-        None, "agents", "members of each initial co-op; empty: its industry's target size", ge=1)
+        None, "agents", "members of each initial co-op; empty: its industry's target size", ge=1, le=10_000)
     productivity: float = param(
         1.0, "x", "multiplies every industry's output_per_member (calibrated to the output figures of 1940)",
         assumption=True, gt=0)
@@ -200,7 +212,7 @@ class Finance(Strict):
     index_linked_fund: bool = param(
         False, "-", "counterfactual: the fund keeps its real value as prices rise (no inflation erosion)")
     inflation_scale: float = param(
-        1.0, "x", "exponent on the price index relative to 1937 (1 = history, 0 = no inflation)", ge=0)
+        1.0, "x", "exponent on the price index relative to 1937 (1 = history, 0 = no inflation)", ge=0, le=10)
 
 
 class DepotSite(Strict):
@@ -213,7 +225,7 @@ class Depots(Strict):
     sites: list[DepotSite] | None = param(
         None, "-", "depots; empty: every town whose role_1940 is hq or depot in the towns file")
     copies: int = param(1, "depots per site", "each site holds this many depots (the benchmarks use denser "
-                        "depots)", ge=1)
+                        "depots)", ge=1, le=1000)
     supply_scale: float = param(
         1.0, "x", "multiplies the stocks and resupply (materials and equipment) of every depot", assumption=True,
         gt=0)
@@ -284,7 +296,7 @@ class Scenario(Strict):
     name: str = param("scenario", "-", "short name; results go to results/<name>/")
     description: str = param("", "-", "what question this scenario asks")
     extends: str | None = param(None, "path", "scenario this one inherits from (deep-merged; relative path)")
-    seed: int = param(1938, "-", "seed of the model's numpy Generator (SeedSequence)", ge=0)
+    seed: int = param(1938, "-", "seed of the model's numpy Generator (SeedSequence)", ge=0, le=2**63 - 1)
     time: Time = param(Time(), "-", "simulated period and tick length")
     geography: Geography = param(Geography(), "-", "towns, routes and travel")
     population: Population = param(Population(), "-", "refugee workers")

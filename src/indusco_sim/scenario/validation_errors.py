@@ -99,6 +99,10 @@ def field_description(path: tuple, data: Any) -> str | None:
 
 
 FIRST_KINDS = ("extra_forbidden", "union_tag_invalid", "union_tag_not_found")  # likeliest causes of the rest
+KIND_VALID = {"finite_number": "a finite number (not .inf or .nan)", "float_parsing": "a number",
+              "float_type": "a number", "int_parsing": "a whole number", "int_type": "a whole number",
+              "string_type": "text", "bool_parsing": "true or false", "bool_type": "true or false",
+              "list_type": "a list", "date_from_datetime_parsing": "a date written YYYY-MM-DD"}
 PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
@@ -118,6 +122,8 @@ def validation_to_input_error(err: ValidationError, data: Any, sources: SourceMa
         got = got[named]
     elif kind == "union_tag_invalid":
         loc = (*loc, "type")
+    is_key = kind == "invalid_key" or (loc and loc[-1] == "[key]")
+    loc = tuple(p for p in loc if p != "[key]")
     path, (file, line) = locate(loc, data, sources)
     valid = field_description(path, data)
     if kind == "extra_forbidden":
@@ -131,6 +137,9 @@ def validation_to_input_error(err: ValidationError, data: Any, sources: SourceMa
         message = f"unknown event type '{tag}'{did_you_mean(tag or '', EVENT_TYPES)}" if tag else \
             "the event has no 'type'"
         valid = "type: " + " | ".join(EVENT_TYPES)
+    elif is_key:
+        message = f"the key {describe_kind(path[-1])} is not a name"
+        valid = "keys that are names (write '1940' in quotes if a name is a number)"
     elif kind == "missing":
         message = f"the required key '{path[-1]}' is missing"
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -142,6 +151,7 @@ def validation_to_input_error(err: ValidationError, data: Any, sources: SourceMa
         if kind != "value_error":  # a value error's message already shows the value
             message += f" (got {describe_kind(got)})"
     message += item_note(path, data)
+    valid = valid or KIND_VALID.get(kind, "the value `indusco schema` describes for this key")
     if len(errors) > 1:
         message += f"; {len(errors) - 1} more problem(s) may follow once this one is fixed"
     return InputError(message, file=file, key=join_path(path) or None, line=line, valid=valid)

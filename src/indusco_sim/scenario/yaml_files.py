@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from indusco_sim.errors import InputError, join_path
+from indusco_sim.scenario.yaml_limits import MAX_EXTENDS, MAX_FILE_BYTES, check_size, check_text
 
 Source = tuple[str, int | None]  # (file or "--set ...", line)
 SourceMap = dict[tuple, Source]
@@ -30,20 +31,13 @@ def read_yaml(path: Path, sources: SourceMap | None = None) -> Any:
     A file that cannot be read, bad YAML, a repeated key or an impossible date is an InputError with its line.
     """
     file = str(path)
-    if not path.is_file():
-        problem = "this is a folder, not a file" if path.is_dir() else "file not found"
-        raise InputError(problem, file=file, valid="the path of an existing YAML scenario file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise InputError(f"the file is not UTF-8 text (byte {exc.object[exc.start]:#04x})", file=file, line=line,
-                         valid="a YAML file saved as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file,
-                         valid="a readable YAML scenario file") from None
+    text = read_text(path)
+    check_text(text, file)
     lines: SourceMap = {}
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, file, text) from None
     try:
         node = loader.get_single_node()
         if node is not None:
@@ -58,12 +52,40 @@ def read_yaml(path: Path, sources: SourceMap | None = None) -> Any:
     return data
 
 
+def read_text(path: Path) -> str:
+    """The text of a scenario file: a regular file of at most MAX_FILE_BYTES bytes of UTF-8."""
+    file = str(path)
+    if not path.is_file():
+        if path.is_dir():
+            problem = "this is a folder, not a file"
+        elif path.exists():
+            problem = "this is not a regular file (a device, FIFO or socket)"
+        else:
+            problem = "file not found"
+        raise InputError(problem, file=file, valid="the path of an existing YAML scenario file")
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        check_size(max(len(raw), path.stat().st_size), file)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(f"the file is not UTF-8 text (byte {exc.object[exc.start]:#04x})", file=file, line=line,
+                         valid="a YAML file saved as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=file,
+                         valid="a readable YAML scenario file") from None
+
+
 def _yaml_error(exc: yaml.YAMLError, file: str, text: str) -> InputError:
     """A PyYAML error as an InputError on the line it names (never past the last line of the file)."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     last_line = max(1, len(text.splitlines()))
     line = min(mark.line + 1, last_line) if mark is not None else None
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, max(0, exc.position)) + 1
+        problem = f"unacceptable character U+{exc.character:04X}" if isinstance(exc.character, int) else problem
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and context_mark is not None and context_mark.line + 1 != line:
         problem += f" ({context} that starts on line {context_mark.line + 1})"
@@ -81,7 +103,7 @@ def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap, a
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            key = _key_of(key_node)
             sub, line = (*path, key), key_node.start_mark.line + 1
             if key in seen:
                 raise InputError(f"the key '{key}' appears twice (first on line {seen[key]})", file=file,
@@ -99,6 +121,20 @@ def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap, a
             raise InputError(f"'{node.value}' is not a calendar date ({exc})", file=file,
                              key=join_path(path) or None, line=node.start_mark.line + 1,
                              valid="a real date written YYYY-MM-DD, e.g. 1940-12-31") from None
+
+
+def _key_of(node: yaml.Node) -> Any:
+    """A mapping key as the loader will build it (`1:` is the integer 1), so its line is found under that key."""
+    if not isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    build = _CONSTRUCTOR.yaml_constructors.get(node.tag)
+    if build is None or node.tag == _DATE_TAG:
+        return node.value
+    try:
+        key = build(_CONSTRUCTOR, node)
+    except (ValueError, yaml.YAMLError):
+        return node.value
+    return key if isinstance(key, str | int | float | bool) or key is None else node.value
 
 
 @dataclass
@@ -159,6 +195,10 @@ def load_raw(path: Path, sources: SourceMap, chain: tuple[Path, ...] = (), via: 
     `chain` holds the files that extend this one and `via` the (file, line) of the `extends:` that named it.
     """
     path = path.resolve()
+    if len(chain) >= MAX_EXTENDS:
+        file, line = via or (str(chain[-1]), None)
+        raise InputError(f"the extends chain is longer than {MAX_EXTENDS} files", file=file, key="extends",
+                         line=line, valid=f"a chain of at most {MAX_EXTENDS} scenario files")
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         file, line = via or (str(chain[-1]), None)
@@ -173,6 +213,7 @@ def load_raw(path: Path, sources: SourceMap, chain: tuple[Path, ...] = (), via: 
         raise InputError(f"the top level is {describe_kind(data)}, not a mapping", file=str(path),
                          line=own.get((), (None, 1))[1],
                          valid="a mapping of sections such as 'name:', 'time:', 'events:'")
+    _check_unique_ids(data, own, str(path))
     parent = data.get("extends")
     if parent is None:
         sources.update(own)
@@ -184,7 +225,8 @@ def load_raw(path: Path, sources: SourceMap, chain: tuple[Path, ...] = (), via: 
                          line=extends_line, valid="a path such as baseline.yaml, relative to this file")
     target = (path.parent / parent).resolve()
     if not target.is_file():
-        raise InputError(f"extends target '{parent}' not found (looked for {target})", file=str(path),
+        problem = "not found" if not target.exists() else "is not a regular file"
+        raise InputError(f"extends target '{parent}' {problem} (looked for {target})", file=str(path),
                          key="extends", line=extends_line,
                          valid="the path of an existing scenario, relative to this file")
     base = load_raw(target, sources, (*chain, path), via=(str(path), extends_line))
@@ -193,6 +235,23 @@ def load_raw(path: Path, sources: SourceMap, chain: tuple[Path, ...] = (), via: 
     _merge_sources(sources, own, trace)
     merged["extends"] = parent
     return merged
+
+
+def _check_unique_ids(data: dict, own: SourceMap, file: str) -> None:
+    """Two items of one list in one file with the same `id` are an error (a merge by id would drop one)."""
+    for key, items in data.items():
+        if not isinstance(items, list):
+            continue
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str) or not ident:
+                continue
+            if ident in seen:
+                line = own.get((key, i, "id"), own.get((key, i), (None, None)))[1]
+                raise InputError(f"the id '{ident}' is used twice in {key} (first by item {seen[ident]})", file=file,
+                                 key=f"{key}[{i}].id", line=line, valid=f"a different id for each item of {key}")
+            seen[ident] = i
 
 
 def describe_kind(value: Any) -> str:
@@ -216,9 +275,12 @@ def apply_override(data: dict, assignment: str, sources: SourceMap) -> None:
                          valid="e.g. --set time.end=1940-12-31 or --set seed=3")
     key, _, text = assignment.partition("=")
     key = key.strip()
-    parts = [int(p) if p.isdigit() else p for p in (p.strip() for p in key.split(".")) if p != ""]
+    parts: list = [p for p in (p.strip() for p in key.split(".")) if p != ""]
     if not parts:
         raise InputError("empty key", file=label, valid="a dotted key path such as time.end")
+    if parts[0] == "extends":
+        raise InputError("extends cannot be changed with --set (it is read before overrides apply)", file=label,
+                         key=key, valid="a scenario file with 'extends: OTHER.yaml' and its own changes")
     try:
         value = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:
@@ -226,26 +288,33 @@ def apply_override(data: dict, assignment: str, sources: SourceMap) -> None:
         raise InputError(f"cannot parse value '{text}': {problem}", file=label, key=key,
                          valid="a YAML scalar, list or mapping, e.g. 3, 1940-12-31, [a, b]") from None
     node: Any = data
-    for i, part in enumerate(parts[:-1]):
-        if isinstance(node, list) and (not isinstance(part, int) or part >= len(node)):
-            raise InputError(f"no item {part} in the list at '{join_path(parts[:i])}'", file=label,
-                             key=key, valid=f"an index below {len(node)}")
+    for i, part in enumerate(parts):
+        if isinstance(node, list):
+            parts[i] = part = _list_index(node, part, parts[:i], label, key)
+        if i == len(parts) - 1:
+            break
         child = node[part] if isinstance(node, list) else node.get(part)
         if child is not None and not isinstance(child, dict | list):
             raise InputError(f"'{join_path(parts[: i + 1])}' holds {describe_kind(child)}, which has no key "
                              f"'{parts[i + 1]}'",
                              file=label, key=key, valid="a key path that runs through sections, e.g. time.end")
         if child is None:
-            node[part] = [] if isinstance(parts[i + 1], int) else {}
+            node[part] = {}
             _forget(sources, tuple(parts[: i + 1]))
             sources[tuple(parts[: i + 1])] = (label, None)
         node = node[part]
-    last = parts[-1]
-    if isinstance(node, list) and (not isinstance(last, int) or last >= len(node)):
-        raise InputError(f"no item {last} in the list", file=label, key=key, valid=f"an index below {len(node)}")
-    node[last] = value
+    node[parts[-1]] = value
     _forget(sources, tuple(parts))
     sources[tuple(parts)] = (label, None)
+
+
+def _list_index(items: list, part: str, above: list, label: str, key: str) -> int:
+    """`part` as an index of `items`, or an InputError that says which indexes there are."""
+    where = f" at '{join_path(above)}'" if above else ""
+    valid = f"an index from 0 to {len(items) - 1}" if items else "nothing: the list is empty (set the whole list)"
+    if not part.isdigit() or int(part) >= len(items):
+        raise InputError(f"no item {part} in the list{where}", file=label, key=key, valid=valid)
+    return int(part)
 
 
 def _forget(sources: SourceMap, path: tuple) -> None:

@@ -53,6 +53,15 @@ def is_loopback(sock: socket.socket) -> bool:
     return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
 
 
+def exposure_warning(sock: socket.socket) -> str | None:
+    """A warning when the page listens beyond this machine (anyone who can reach the port can use it)."""
+    if is_loopback(sock):
+        return None
+    host, port = sock.getsockname()[:2]
+    return (f"indusco serve: warning: listening on {host}:{port}, beyond this machine; anyone who can reach "
+            "this port can use the page (it has no login). Use --host 127.0.0.1 to keep it local.")
+
+
 def prepare(scenario: Path) -> None:
     """Check the scenario, compile the kernels and build the chart templates once, so the first page is fast."""
     from indusco_sim.core.kernels import warm_up
@@ -104,6 +113,9 @@ def serve(scenario: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
     if missing:
         print(f"indusco serve: browser assets not cached ({', '.join(missing)}); Solara will fetch them from its "
               "CDN. Offline, run `python -m indusco_sim.viz.assets` once (needs npm).", file=sys.stderr)
+    warning = exposure_warning(sock)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     # open pages keep websockets open: Ctrl-C (or SIGTERM) closes them after 3 s instead of waiting for the tabs

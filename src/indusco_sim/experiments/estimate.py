@@ -1,0 +1,84 @@
+"""What a run will cost before it starts: worker agents, memory and time, from the scenario alone; a run (or
+ensemble) that would need more memory than the machine has free is refused with the amount it needs.
+
+The constants were measured on the baseline (116,000 worker agents, 230 weekly ticks): about 330 MB for the
+interpreter, numba and pandas, 30 bytes of state per worker agent (with the tables' growth slack), and
+20 ns per worker agent per tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psutil
+
+from indusco_sim.errors import InputError
+from indusco_sim.scenario.schema import Scenario
+
+BASE_BYTES = 450_000_000  # a process with the model loaded, before any agent [bytes]
+BYTES_PER_AGENT = 64  # worker state, its growth slack and the tick's temporary arrays [bytes / agent]
+SECONDS_PER_AGENT_TICK = 2.5e-8  # [s / (agent * tick)]
+SECONDS_PER_RUN = 1.0  # set-up and tables of one run [s]
+BYTES_PER_MEMBER_TICK = 6_000  # an ensemble member's tables kept by the parent [bytes / tick]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    agents: int  # worker agents at most
+    ticks: int
+    run_bytes: int  # one run's process [bytes]
+    run_seconds: float  # one run, after compilation [s]
+    member_bytes: int  # one ensemble member's tables, held by the parent until it writes [bytes]
+
+
+def estimate(s: Scenario) -> Estimate:
+    """Upper estimates for one run of `s` (every refugee wave in full, no worker leaving)."""
+    per_agent = s.population.job_seeker_share / s.population.persons_per_agent
+    arrivals = sum(e.persons * s.population.arrivals_scale * per_agent for e in s.events
+                   if e.enabled and e.type == "refugee_wave")
+    sizes = [i.target_members for i in s.industries.values()] or [1]
+    members = s.cooperatives.initial * (s.cooperatives.initial_size or max(sizes))
+    agents = int(arrivals + s.population.initial_workers + members)
+    days = (s.time.end - s.time.start).days + 1
+    ticks = max(1, days // 7 if s.time.tick == "week" else round(days / 30.44))
+    return Estimate(agents, ticks, BASE_BYTES + BYTES_PER_AGENT * agents,
+                    SECONDS_PER_RUN + SECONDS_PER_AGENT_TICK * agents * ticks, BYTES_PER_MEMBER_TICK * ticks)
+
+
+def available_bytes() -> int:
+    return int(psutil.virtual_memory().available)
+
+
+def check_memory(s: Scenario, runs: int = 1, workers: int = 1, available: int | None = None) -> Estimate:
+    """InputError (exit 2) when `runs` runs, `workers` at a time, would need more memory than is free."""
+    est = estimate(s)
+    need = est.run_bytes * max(1, min(runs, workers)) + (est.member_bytes * runs if runs > 1 else 0)
+    free = available_bytes() if available is None else available
+    if need > free:
+        what = "the run" if runs == 1 else f"{runs} runs ({min(runs, workers)} at a time)"
+        raise InputError(f"{what} would need about {gb(need)} of memory ({est.agents:,} worker agents), but "
+                         f"{gb(free)} is free", key="population.arrivals_scale" if runs == 1 else "--seeds",
+                         valid="fewer agents (a smaller arrivals_scale, more persons_per_agent) or fewer seeds, "
+                         f"so that it fits in {gb(free)}")
+    return est
+
+
+def describe(est: Estimate, runs: int, workers: int) -> str:
+    """One line: the ensemble's estimated time and memory."""
+    waves = -(-runs // max(1, workers))
+    seconds = waves * est.run_seconds
+    return (f"estimate: {runs:,} runs of {est.ticks:,} ticks and up to {est.agents:,} worker agents each, "
+            f"{workers} at a time: about {duration(seconds)} and {gb(est.run_bytes * min(runs, workers))} "
+            f"in the workers, {gb(est.member_bytes * runs)} of tables here")
+
+
+def gb(n: float) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e8 else f"{n / 1e6:.0f} MB"
+
+
+def duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -1,0 +1,133 @@
+"""Input that used to hang or overflow the stack is refused within the documented limits
+(scenario/yaml_limits.py, experiments/estimate.py): exit 2, one paragraph, quickly."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import BASELINE, SHORT_RUN, assert_input_error, indusco, indusco_in_process, leftovers, write
+from indusco_sim.scenario import yaml_limits
+
+
+def validate_quickly(scenario: Path, seconds: float = 10) -> str:
+    t0 = time.perf_counter()
+    outcome = indusco_in_process("validate", scenario)
+    assert time.perf_counter() - t0 < seconds
+    return outcome
+
+
+def test_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    scenario = write(tmp_path, "laughs.yaml", "\n".join(lines) + "\n")
+    outcome = validate_quickly(scenario)
+    assert_input_error(outcome, file=str(scenario), line=6, says=("expands to more than 200,000 values",))
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+def test_lists_nested_hundreds_deep_are_refused(style: str, tmp_path: Path) -> None:
+    if style == "flow":
+        body = "description: " + "[" * 600 + "]" * 600 + "\n"
+    else:
+        body = "description:\n" + "".join("  " * i + "-\n" for i in range(1, 600))
+    scenario = write(tmp_path, "deep.yaml", f"extends: {BASELINE}\n{body}")
+    outcome = validate_quickly(scenario)
+    line = 2 if style == "flow" else 42  # where the 41st level opens
+    assert_input_error(outcome, file=str(scenario), line=line, says=("nested more than 40 deep",))
+
+
+def test_an_extends_chain_of_a_thousand_files_is_refused(tmp_path: Path) -> None:
+    for i in range(1000):
+        write(tmp_path, f"s{i}.yaml", f"extends: s{i + 1}.yaml\nseed: {i}\n")
+    write(tmp_path, "s1000.yaml", f"extends: {BASELINE}\n")
+    outcome = validate_quickly(tmp_path / "s0.yaml")
+    assert_input_error(outcome, file=str(tmp_path / "s31.yaml"), line=1, key="extends",
+                       says=("longer than 32 files",))
+
+
+def test_a_chain_within_the_limit_loads(tmp_path: Path) -> None:
+    for i in range(30):
+        write(tmp_path, f"s{i}.yaml", f"extends: s{i + 1}.yaml\nseed: {i}\n")
+    write(tmp_path, "s30.yaml", f"extends: {BASELINE}\n")
+    outcome = indusco_in_process("validate", tmp_path / "s0.yaml")
+    assert outcome.code == 0, outcome.stderr
+
+
+def test_a_file_beyond_the_size_limit_is_refused(tmp_path: Path) -> None:
+    padding = "# " + "x" * 100 + "\n"
+    scenario = write(tmp_path, "big.yaml", extending_baseline_padded(padding * 10_000))
+    outcome = validate_quickly(scenario)
+    assert_input_error(outcome, file=str(scenario), says=("more than the 1,000,000",))
+
+
+def extending_baseline_padded(padding: str) -> str:
+    return f"extends: {BASELINE}\n{padding}"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "extends-fifo"])
+def test_a_fifo_is_refused_without_waiting_for_a_writer(kind: str, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    scenario = fifo if kind == "fifo" else write(tmp_path, "s.yaml", "extends: pipe.yaml\n")
+    outcome = validate_quickly(scenario)
+    if kind == "fifo":
+        assert_input_error(outcome, file=str(scenario), says=("not a regular file",))
+    else:
+        assert_input_error(outcome, file=str(scenario), line=1, key="extends", says=("not a regular file",))
+
+
+def test_a_run_that_would_not_fit_in_memory_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indusco_sim.experiments import estimate
+
+    monkeypatch.setattr(estimate, "available_bytes", lambda: 600_000_000)
+    outcome = indusco_in_process("run", BASELINE, "--out", tmp_path / "res", "--set", SHORT_RUN, "--set",
+                                 "population.arrivals_scale=100", "-q")
+    message = assert_input_error(outcome, file=None, key="population.arrivals_scale",
+                                 says=("would need about", "0.6 GB is free"))
+    assert "11,6" in message  # 11.6 million worker agents
+    assert leftovers(tmp_path) == []
+
+
+def test_the_estimate_counts_the_baseline_agents() -> None:
+    from indusco_sim.experiments.estimate import describe, estimate
+    from indusco_sim.scenario.load import load_scenario
+
+    est = estimate(load_scenario(BASELINE).scenario)
+    assert 100_000 < est.agents < 130_000  # 116,123 agents in the seed-1 run
+    assert 220 < est.ticks < 240
+    assert "runs of" in describe(est, 100, 2) and "GB" in describe(est, 100_000, 2)
+
+
+def test_limits_are_the_documented_ones() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "reliability.md").read_text(encoding="utf-8")
+    for value in (yaml_limits.MAX_FILE_BYTES, yaml_limits.MAX_VALUES):
+        assert f"{value:,}" in doc
+    for value in (yaml_limits.MAX_DEPTH, yaml_limits.MAX_EXTENDS):
+        assert f"| {value} |" in doc
+
+
+def test_serve_refuses_a_bad_scenario_with_one_paragraph(tmp_path: Path) -> None:
+    scenario = write(tmp_path, "s.yaml", f"extends: {BASELINE}\ndescription: a\x1bb\n")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    outcome = indusco("serve", scenario, "--port", port, cwd=tmp_path, timeout=120)
+    assert_input_error(outcome, file=str(scenario), line=2, says=("control character",))
+
+
+def test_serve_warns_when_listening_beyond_loopback() -> None:
+    from indusco_sim.viz.server import exposure_warning
+
+    for host, warned in (("127.0.0.1", False), ("0.0.0.0", True)):
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            warning = exposure_warning(sock)
+        assert (warning is not None) == warned
+        if warned:
+            assert "beyond this machine" in warning and "--host 127.0.0.1" in warning

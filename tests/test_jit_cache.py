@@ -1,0 +1,62 @@
+"""numba's on-disk cache is keyed by a hash of every kernel source: editing a kernel in one file changes the
+compiled code of the kernels in other files that inline or call it (numba alone would load the stale ones)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "indusco_sim"
+# count_unemployed (movement.py) inlines count_equal (counts.py): three unemployed workers at town 0, skill 0
+PROBE = """
+import os, numpy as np
+from indusco_sim.core.kernels import movement
+status = np.ones(3, np.int8); town = np.zeros(3, np.int32); skill = np.zeros(3, np.int8)
+print(int(movement.count_unemployed(status, town, skill, 1, 1)[0, 0]), os.environ["NUMBA_CACHE_DIR"])
+"""
+
+
+def probe(src: Path, cache: Path) -> tuple[int, str]:
+    env = {**os.environ, "PYTHONPATH": str(src), "INDUSCO_CACHE_DIR": str(cache)}
+    env.pop("NUMBA_CACHE_DIR", None)
+    out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=300,
+                         check=True).stdout.split()
+    return int(out[0]), out[1]
+
+
+@pytest.mark.slow
+def test_editing_a_kernel_in_another_file_changes_the_result(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(SRC, src / "indusco_sim", ignore=shutil.ignore_patterns("__pycache__", "static"))
+    cache = tmp_path / "cache"
+    count, folder = probe(src, cache)
+    assert count == 3
+    assert any(Path(folder).rglob("*.nbi")), "the first run should have filled the cache"
+    assert probe(src, cache) == (3, folder)  # loaded from the cache: same folder, same answer
+    counts = src / "indusco_sim" / "core" / "kernels" / "counts.py"
+    text = counts.read_text(encoding="utf-8")
+    counts.write_text(text.replace("n += status[w] == code", "n += (status[w] == code) and w > 0"),
+                      encoding="utf-8")
+    edited, new_folder = probe(src, cache)
+    assert new_folder != folder
+    assert edited == 2  # the first worker is no longer counted, so count_unemployed stops one short
+
+
+def test_the_cache_folder_is_named_by_the_kernel_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numba.core.config
+
+    from indusco_sim.core import jit_cache
+
+    monkeypatch.setenv("INDUSCO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("NUMBA_CACHE_DIR", os.environ.get("NUMBA_CACHE_DIR", ""))  # restored afterwards
+    monkeypatch.setattr(numba.core.config, "CACHE_DIR", numba.core.config.CACHE_DIR)
+    folder = jit_cache.configure()
+    assert folder == tmp_path / f"numba-{jit_cache.kernel_hash()}"
+    assert os.environ["NUMBA_CACHE_DIR"] == str(folder)
+    assert str(folder) == numba.core.config.CACHE_DIR
+    assert len(jit_cache.kernel_hash()) == 16
