@@ -95,13 +95,16 @@ def test_a_run_that_would_not_fit_in_memory_is_refused(tmp_path: Path, monkeypat
 
 
 def test_the_estimate_counts_the_baseline_agents() -> None:
-    from indusco_sim.experiments.estimate import describe, estimate
+    from indusco_sim.experiments.estimate import KEPT_BYTES_PER_MEMBER, describe, estimate, parent_bytes
     from indusco_sim.scenario.load import load_scenario
 
     est = estimate(load_scenario(BASELINE).scenario)
     assert 100_000 < est.agents < 130_000  # 116,123 agents in the seed-1 run
     assert 220 < est.ticks < 240
     assert "runs of" in describe(est, 100, 2) and "GB" in describe(est, 100_000, 2)
+    # the ensemble streams: its parent keeps summaries, not tables (one spill buffer, then 20 kB a member)
+    assert parent_bytes(est, 100_000) - parent_bytes(est, 1_000) == 99_000 * KEPT_BYTES_PER_MEMBER
+    assert parent_bytes(est, 100) == parent_bytes(est, 50) + 50 * KEPT_BYTES_PER_MEMBER
 
 
 def test_limits_are_the_documented_ones() -> None:

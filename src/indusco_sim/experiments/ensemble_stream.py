@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from indusco_sim.experiments import ensemble
+from indusco_sim.experiments.estimate import SPILL_EVERY
 from indusco_sim.experiments.sweep_runner import bounded
 from indusco_sim.results import folder as outputs
 from indusco_sim.results import history
@@ -72,7 +73,7 @@ def summarise_parts(folder: Path) -> pd.DataFrame:
 
 def run_and_write(loaded: LoadedScenario, out: Path, seeds: list[int], force: bool, started: float,
                   scheduler: str | None, client, progress: Callable[[int], None] | None = None,
-                  spill_every: int = 50) -> tuple[dict, dict]:
+                  spill_every: int = SPILL_EVERY) -> tuple[dict, dict]:
     """Run the seeds on `client` in a bounded window and write the ensemble folder as they finish."""
     payload = loaded.scenario.model_dump(mode="json")
     window = 4 * max(1, len(client.scheduler_info().get("workers", {})))

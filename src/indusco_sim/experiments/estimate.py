@@ -19,7 +19,13 @@ BASE_BYTES = 450_000_000  # a process with the model loaded, before any agent [b
 BYTES_PER_AGENT = 64  # worker state, its growth slack and the tick's temporary arrays [bytes / agent]
 SECONDS_PER_AGENT_TICK = 2.5e-8  # [s / (agent * tick)]
 SECONDS_PER_RUN = 1.0  # set-up and tables of one run [s]
-BYTES_PER_MEMBER_TICK = 6_000  # an ensemble member's tables kept by the parent [bytes / tick]
+# An ensemble streams (experiments/ensemble_stream.py): the parent keeps each member's summary and buffers the
+# long-form metrics of at most SPILL_EVERY members before writing them out. Measured on the baseline
+# (2026-12-03, 230 ticks): long metrics 1.28 MB a member (5.6 kB a tick); a member's tables on disk 172 kB.
+SPILL_EVERY = 50  # members whose long metrics the parent buffers at most (ensemble_stream.run_and_write)
+LONG_BYTES_PER_MEMBER_TICK = 6_000  # one buffered member's long metrics [bytes / tick]
+KEPT_BYTES_PER_MEMBER = 20_000  # a member's summary and archive comparison, kept to the end [bytes]
+DISK_BYTES_PER_MEMBER_TICK = 1_000  # a member's tables and spilled metrics on disk [bytes / tick]
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,13 @@ class Estimate:
     ticks: int
     run_bytes: int  # one run's process [bytes]
     run_seconds: float  # one run, after compilation [s]
-    member_bytes: int  # one ensemble member's tables, held by the parent until it writes [bytes]
+    buffer_bytes: int  # one ensemble member's long metrics, buffered by the parent until it spills [bytes]
+    disk_bytes: int  # one ensemble member's files [bytes]
+
+
+def parent_bytes(est: Estimate, runs: int) -> int:
+    """What an ensemble's parent holds beyond its base: the spill buffer and every member's summary [bytes]."""
+    return est.buffer_bytes * min(runs, SPILL_EVERY) + KEPT_BYTES_PER_MEMBER * runs
 
 
 def estimate(s: Scenario) -> Estimate:
@@ -42,7 +54,8 @@ def estimate(s: Scenario) -> Estimate:
     days = (s.time.end - s.time.start).days + 1
     ticks = max(1, days // 7 if s.time.tick == "week" else round(days / 30.44))
     return Estimate(agents, ticks, BASE_BYTES + BYTES_PER_AGENT * agents,
-                    SECONDS_PER_RUN + SECONDS_PER_AGENT_TICK * agents * ticks, BYTES_PER_MEMBER_TICK * ticks)
+                    SECONDS_PER_RUN + SECONDS_PER_AGENT_TICK * agents * ticks, LONG_BYTES_PER_MEMBER_TICK * ticks,
+                    DISK_BYTES_PER_MEMBER_TICK * ticks)
 
 
 def available_bytes() -> int:
@@ -52,7 +65,7 @@ def available_bytes() -> int:
 def check_memory(s: Scenario, runs: int = 1, workers: int = 1, available: int | None = None) -> Estimate:
     """InputError (exit 2) when `runs` runs, `workers` at a time, would need more memory than is free."""
     est = estimate(s)
-    need = est.run_bytes * max(1, min(runs, workers)) + (est.member_bytes * runs if runs > 1 else 0)
+    need = est.run_bytes * max(1, min(runs, workers)) + (parent_bytes(est, runs) if runs > 1 else 0)
     free = available_bytes() if available is None else available
     if need > free:
         what = "the run" if runs == 1 else f"{runs} runs ({min(runs, workers)} at a time)"
@@ -69,7 +82,7 @@ def describe(est: Estimate, runs: int, workers: int) -> str:
     seconds = waves * est.run_seconds
     return (f"estimate: {runs:,} runs of {est.ticks:,} ticks and up to {est.agents:,} worker agents each, "
             f"{workers} at a time: about {duration(seconds)} and {gb(est.run_bytes * min(runs, workers))} "
-            f"in the workers, {gb(est.member_bytes * runs)} of tables here")
+            f"in the workers, {gb(parent_bytes(est, runs))} here, {gb(est.disk_bytes * runs)} on disk")
 
 
 def gb(n: float) -> str:
