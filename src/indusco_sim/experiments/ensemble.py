@@ -61,11 +61,11 @@ def check_scheduler(address: str | None) -> None:
 # The in-process scheduler's debugging logs, kept short: at dask's defaults (100,000 transitions, events and
 # computations) the parent of a 1,000-run sweep grew from 305 to 373 MB (+22%) over a 100-run one; with these
 # 290 and 296 MB (+2%) (benchmarks/sweep_efficiency.py --runs 100 --runs 1000, runs to 1938-12-31, 2026-12-03).
+# (distributed.admin.low-level-log-length replaces the deprecated scheduler.transition-log-length and
+# events-log-length, whose FutureWarning would print under a run's one-line messages.)
 SCHEDULER_LOGS = {
-    "distributed.scheduler.transition-log-length": 100,
-    "distributed.scheduler.events-log-length": 100,
-    "distributed.diagnostics.computations.max-history": 10,
     "distributed.admin.low-level-log-length": 100,
+    "distributed.diagnostics.computations.max-history": 10,
     "distributed.admin.log-length": 100,
 }
 
