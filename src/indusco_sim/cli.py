@@ -4,31 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from indusco_sim.cli_output import err_console, fail, out_console
 from indusco_sim.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="indusco-sim: the Chinese Industrial Cooperatives, 1938-1952, as an agent-based model.")
-out_console = Console(width=shutil.get_terminal_size((120, 24)).columns, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a key: --set time.end=1940-12-31")]
-
-
-def fail(err: InputError) -> None:
-    err_console.print(f"error: {err}", markup=False)
-    raise typer.Exit(err.exit_code)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from indusco_sim.cli_output import err_console, fail, out_console
 from indusco_sim.errors import InputError
 
 SweepArg = Annotated[Path, typer.Argument(help="sweep YAML file", show_default=False)]
@@ -37,7 +38,6 @@ def sweep(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
 ) -> None:
     """Run a sweep: many points of a scenario's parameters, at several seeds, on dask; resumable."""
-    from indusco_sim.cli import err_console, fail, out_console
     from indusco_sim.experiments import design, ensemble, sweep_runner, sweep_store
     from indusco_sim.experiments.sweep_spec import load_sweep
 
@@ -97,7 +97,6 @@ def _create_folder(target: Path, sweep_file: Path, loaded, plan, sweep_hash: str
 
 
 def _progress(quiet: bool) -> Progress:
-    from indusco_sim.cli import err_console
 
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(), TextColumn("ETA"),
@@ -122,7 +121,6 @@ def sensitivity(
 ) -> None:
     """Sobol S1/ST (with intervals) or Morris mu*/sigma, and the share of variance that is seed noise;
     tables and figures in DIR/sensitivity/."""
-    from indusco_sim.cli import fail, out_console
     from indusco_sim.experiments import sensitivity as sens
 
     try:
@@ -140,7 +138,6 @@ def discover(
     mass_min: Annotated[float, typer.Option(help="least share of runs in a box")] = 0.05,
 ) -> None:
     """PRIM scenario discovery: boxes of parameter space where the condition holds (coverage, density)."""
-    from indusco_sim.cli import fail, out_console
     from indusco_sim.experiments import discover as disc
 
     try:

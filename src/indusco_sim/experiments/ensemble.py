@@ -144,32 +144,6 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _start_quiet_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with its stderr on /dev/null: after a stop it still removes the
-    workers' semaphores, without printing a warning under the one-line message."""
-    from multiprocessing import resource_tracker
-
-    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 2)
-        resource_tracker.ensure_running()
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(null)
-
-
-def _kill_workers() -> None:
-    """SIGKILL this process's child processes (the local cluster's nannies and workers; not multiprocessing's
-    resource tracker, which exits by itself once they are gone)."""
-    import psutil
-
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.Error):
-            if not any("resource_tracker" in part for part in child.cmdline()):
-                child.kill()
-
-
 def run_members(scenario: Scenario, seeds: list[int], client, progress: Callable[[int], None] | None = None,
                 member: Callable = simulate_member) -> list[dict]:
     """Submit one run per seed to `client`; results come back in seed order."""
