@@ -188,7 +188,6 @@ class IndusModel(mesa.Model):
         ev = self.schedule_by_tick[tick]
         if ev.occupy or ev.liberate:
             self.regions.hqs_to_check = True  # a regional HQ may have fallen (Regions.move_fallen_hqs)
-        if ev.occupy or ev.liberate:
             self.occupied[ev.occupy] = True
             self.occupied[ev.liberate] = False
             self._refresh_paths()
