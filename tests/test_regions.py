@@ -74,6 +74,7 @@ def test_region_splits_when_supervision_load_crosses_the_threshold(line_scenario
     hq = model.regions.hq[new]
     assert model.regions.parent[new] == 0 and model.regions.hq[0] == model.network.index["Alpha"]
     # the new HQ is the depot town with the most co-ops in the new region's part, at the time of the split
+    # (the part Delta-Epsilon has depot towns only)
     part = np.flatnonzero(model.town_region == new)
     assert model.network.index["Epsilon"] in part and model.network.index["Alpha"] not in part
     per_town = model.recorder.at(split_tick).by_town[0]
@@ -120,9 +121,50 @@ def test_far_part_and_new_hq_follow_the_rule(line_scenario):
     mask, hq, coops = model.engine.far_part(0, model.town_region, model.regions.hq, per_town, model.dist,
                                             model.is_depot_town)
     assert mask.tolist() == [False, False, True, True, True] and hq == model.network.index["Delta"]
+    per_town = np.array([3, 0, 9, 1, 0])  # a depot town comes first even with fewer co-ops (or none)
+    assert model.engine.far_part(0, model.town_region, model.regions.hq, per_town, model.dist,
+                                 model.is_depot_town)[1] == model.network.index["Delta"]
     no_depot = model.is_depot_town.copy()
-    no_depot[[3, 4]] = False
-    assert model.engine.far_part(0, model.town_region, model.regions.hq, per_town, model.dist, no_depot)[1] == -1
+    no_depot[[3, 4]] = False  # no depot town in the part: its town with the most co-ops (as Luoyang in 1942)
+    assert model.engine.far_part(0, model.town_region, model.regions.hq, per_town, model.dist,
+                                 no_depot)[1] == model.network.index["Gamma"]
+    empty = np.array([3, 0, 0, 0, 0])  # no co-op outside the HQ: no far part
+    assert model.engine.far_part(0, model.town_region, model.regions.hq, empty, model.dist,
+                                 model.is_depot_town)[1] == -1
+
+
+def test_an_exposed_leg_slows_organisers_only(line_scenario):
+    """Beta-Gamma under enemy fire: organisers cross its 100 km at 5 km/day (20 days, not 3.3); people and
+    goods do not slow, and the far part's HQ is then too far from Alpha to be visited (a split, not before)."""
+    routes = line_scenario.parent / "routes.csv"
+    routes.write_text(ROUTES.replace("note\n", "note,exposed\n").replace("Beta,Gamma,road,100,,test,",
+                                                                       "Beta,Gamma,road,100,,test,,1"))
+    plain = IndusModel(line_scenario, mesa_agents=False)
+    assert plain.admin_dist is plain.dist  # exposure slows no one unless the scenario says how much
+    slow = IndusModel(line_scenario, overrides=("administration.exposed_speed_km_per_day=5",), mesa_agents=False)
+    alpha, gamma, epsilon = (slow.network.index[t] for t in ("Alpha", "Gamma", "Epsilon"))
+    assert np.array_equal(slow.dist, plain.dist)
+    assert slow.admin_dist[alpha, gamma] == pytest.approx(100 / 30 + 100 / 5)
+    assert slow.admin_dist[alpha, epsilon] == pytest.approx(3 * 100 / 30 + 100 / 5)
+    faster = IndusModel(line_scenario, overrides=("administration.exposed_speed_km_per_day=60",),
+                        mesa_agents=False)  # exposure never makes a leg faster than its mode
+    assert np.array_equal(faster.admin_dist, plain.dist)
+
+
+def test_a_part_nearer_than_split_min_days_stays(line_scenario):
+    """Epsilon's part is 4 x 3.3 days from Alpha: it splits with split_min_days 10, not with 14."""
+    assert run(line_scenario, "administration.split_min_days=10").splits
+    assert run(line_scenario, "administration.split_min_days=14").splits == []
+
+
+def test_a_bad_exposed_value_is_refused(line_scenario, tmp_path):
+    from indusco_sim.errors import InputError
+
+    (line_scenario.parent / "routes.csv").write_text(ROUTES.replace("note\n", "note,exposed\n").replace(
+        "Gamma,Delta,road,100,,test,", "Gamma,Delta,road,100,,test,,yes"))
+    with pytest.raises(InputError) as err:
+        IndusModel(line_scenario, mesa_agents=False)
+    assert err.value.line == 4 and "exposed" in str(err.value)
 
 
 @pytest.mark.slow
@@ -154,3 +196,20 @@ def test_baseline_fits_the_archive_to_1940_and_textiles_lead():
     last = ts[ts["tick"] == ts["tick"].max()]
     mix = last[[c for c in ts.columns if c.startswith("coops_")]].sum().sort_values(ascending=False)
     assert list(mix.index[:2]) == ["coops_textiles", "coops_chemicals"]
+
+
+@pytest.mark.slow
+def test_baseline_grows_from_five_to_seven_regions_as_the_record_says():
+    """By rule, not by date (one seed; the 10-seed ensemble is in scenarios/README.md): five regions on 1940-05-31,
+    seven on 1942-08-31, the Southeast split to a HQ in Zhejiang or Anhui and the Northwest split toward Henan or
+    Shanxi (regions.csv); the Southwest, Sichuan-Xikang and Yunnan stay whole."""
+    model = IndusModel("scenarios/baseline.yaml", overrides=("time.end=1942-08-31",), mesa_agents=False)
+    model.run()
+    ts = tables.timeseries(model)
+    may_1940 = ts[ts["date"] == ts[ts["date"] <= "1940-05-31"]["date"].max()]
+    assert len(may_1940) == 5
+    assert model.n_regions == 7
+    province = dict(zip(model.network.towns["town"], model.network.towns["province"], strict=True))
+    new_hq = {s["parent"]: province[s["hq"]] for s in model.splits}
+    assert set(new_hq) == {"Southeast", "Northwest"}
+    assert new_hq["Southeast"] in ("Zhejiang", "Anhui") and new_hq["Northwest"] in ("Henan", "Shanxi")

@@ -94,7 +94,20 @@ def load_routes(path: Path | None, towns: pd.DataFrame, key: str = "geography.ro
         if row["mode"] not in MODES:
             raise InputError(f"unknown mode '{row['mode']}'", file=str(path), key=key, line=int(i) + 2,
                              valid=" | ".join(MODES))
+    frame["exposed"] = _exposed_column(frame, path, key)
     return frame
+
+
+def _exposed_column(frame: pd.DataFrame, path: Path, key: str) -> pd.Series:
+    """The optional `exposed` column of a routes file (1: the leg runs under enemy fire) as bool; empty or 0:
+    not exposed; no column: none is."""
+    if "exposed" not in frame:
+        return pd.Series(False, index=frame.index)
+    for i, value in frame["exposed"].items():
+        if not (pd.isna(value) or str(value).strip() in ("0", "1", "0.0", "1.0")):
+            raise InputError(f"bad value '{value}' in column 'exposed'", file=str(path), key=key,
+                             line=int(i) + 2, valid="1 for a leg under enemy fire, 0 or empty otherwise")
+    return frame["exposed"].fillna(0).astype(float).astype(bool)
 
 
 @cache

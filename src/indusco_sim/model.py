@@ -24,7 +24,7 @@ import numpy as np
 from mesa.discrete_space import Network as NetworkSpace
 
 from indusco_sim.backends.contract import make_engine
-from indusco_sim.core.kernels.paths import serving_depots
+from indusco_sim.core.kernels.paths import serving_depots, shortest_paths
 from indusco_sim.core.state import NATIONAL
 from indusco_sim.data import scenarios_dir
 from indusco_sim.regions import Regions
@@ -85,6 +85,7 @@ class IndusModel(mesa.Model):
         self.fund = spec.finance.fund_initial
         self.donations_per_month = spec.finance.donations_per_month
         self.lending_factor = spec.finance.lending_factor
+        self.organiser_legs = self._organiser_legs()
         self._refresh_paths()
         self._depot_state: np.ndarray | None = None  # open depots when town_depot was last computed
         self._next_opening = NEVER  # the next tick at which a depot opens
@@ -178,7 +179,21 @@ class IndusModel(mesa.Model):
         self.is_depot_town[self.depot_town] = True
 
     def _refresh_paths(self) -> None:
+        """Travel days between open towns: `dist` for people and goods, `admin_dist` for organisers."""
         self.dist, self.next_hop, self.refuge = self.network.paths(self.occupied)
+        if self.organiser_legs is None:
+            self.admin_dist = self.dist
+        else:
+            self.admin_dist = shortest_paths(self.network.indptr, self.network.indices, self.organiser_legs,
+                                             self.occupied)[0]
+
+    def _organiser_legs(self) -> np.ndarray | None:
+        """Days organisers take over each leg (CSR order), or None when they travel as people and goods do."""
+        adm, geo = self.spec.administration, self.spec.geography
+        if adm.organiser_speed_km_per_day is None and adm.exposed_speed_km_per_day is None:
+            return None
+        speeds = (adm.organiser_speed_km_per_day or geo.speed_km_per_day).model_dump()
+        return self.network.leg_days(speeds, adm.exposed_speed_km_per_day)
 
     def depot_open(self, tick: int) -> np.ndarray:
         return (self.depot_opens <= tick) & ~self.occupied[self.depot_town]
@@ -197,7 +212,7 @@ class IndusModel(mesa.Model):
             self.seed_initial_state()
         for name, hq in ev.hq_moves:
             self.regions.move_hq(name, hq)
-        self.regions.move_fallen_hqs(self.occupied, self.engine, self.dist)
+        self.regions.move_fallen_hqs(self.occupied, self.engine, self.admin_dist)
         if ev.raids:
             self._raid(ev.raids)
         for policy in ev.policies:
@@ -301,7 +316,7 @@ class IndusModel(mesa.Model):
         self.engine.found(towns[chosen], skills[chosen], founders, loans, self.town_region[towns[chosen]], tick)
 
     def _phase_administration(self, tick: int) -> None:
-        self.regions.administer(tick, self.p.months[tick], self.engine, self.dist)
+        self.regions.administer(tick, self.p.months[tick], self.engine, self.admin_dist)
 
     def _phase_collection(self, tick: int) -> None:
         reg = self.regions

@@ -95,11 +95,13 @@ class Regions(Table):
             self.try_split(int(r), tick, per_town, engine, dist)
 
     def try_split(self, r: int, tick: int, per_town: np.ndarray, engine, dist: np.ndarray) -> None:
-        """Split region r if its far part holds enough cooperatives and a depot town for its HQ. The new HQ
+        """Split region r if its far part holds enough cooperatives and its new HQ is far enough. The new HQ
         hires `initial_staff` organisers and takes the part's share (by supervision load after the split) of
         the old region's organisers. `per_town`: live co-ops per town."""
         mask, new_hq, coops = engine.far_part(r, self.town_region, self.hq, per_town, dist, self.is_depot_town)
         if new_hq < 0 or coops < self.rules.split_min_cooperatives:
+            return
+        if dist[self.hq[r], new_hq] < self.rules.split_min_days:  # near enough to be visited from the HQ
             return
         name = self.town_names[new_hq]
         new = self.found(name, int(new_hq), tick, parent=r)

@@ -44,9 +44,9 @@ class Time(Strict):
 
 
 class ModeParams(Strict):
-    rail: float = param(..., "-", "value for rail legs")
-    road: float = param(..., "-", "value for road legs")
-    river: float = param(..., "-", "value for river legs")
+    rail: float = param(..., "-", "value for rail legs", gt=0)
+    road: float = param(..., "-", "value for road legs", gt=0)
+    river: float = param(..., "-", "value for river legs", gt=0)
 
 
 class Geography(Strict):
@@ -274,11 +274,21 @@ class Administration(Strict):
     travel_cost: float = param(
         0.004, "organiser-months / co-op / month / travel day", "extra supervision per day of travel "
         "between a cooperative and its headquarters", assumption=True, ge=0)
+    organiser_speed_km_per_day: ModeParams | None = param(
+        None, "km / day", "how fast organisers travel to found and supervise co-ops (by mode); empty: as fast "
+        "as people and goods (geography.speed_km_per_day)", assumption=True)
+    exposed_speed_km_per_day: float | None = param(
+        None, "km / day", "organisers' speed over a leg marked `exposed` in the routes file (under enemy fire, "
+        "such as the Longhai railway's Tongguan stretch), when slower than its mode; empty: no slower",
+        assumption=True, gt=0)
     split_threshold: float = param(
         0.95, "load / staff", "a region splits when supervision load per organiser stays above this",
         assumption=True, gt=0)
     split_months: float = param(3.0, "months", "how long the load must stay above the threshold",
                                 assumption=True, ge=0)
+    split_min_days: float = param(
+        0.0, "days", "a far part becomes a region only if its new HQ is at least this far from the old HQ "
+        "(organiser travel): nearer parts are visited from the HQ", assumption=True, ge=0)
     split_min_cooperatives: int = param(
         30, "co-ops", "smallest far part that can become a region of its own", assumption=True, ge=1)
 

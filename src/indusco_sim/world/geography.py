@@ -41,6 +41,9 @@ class Network:
     days: np.ndarray
     hop_days: np.ndarray  # int16[T, T]: whole days to cross an adjacent leg, 0 if not adjacent
     index: dict[str, int] = field(default_factory=dict)
+    km: np.ndarray | None = None       # float64, CSR order: each leg's length (km)
+    mode: np.ndarray | None = None     # str, CSR order: each leg's mode (rail, road, river)
+    exposed: np.ndarray | None = None  # bool, CSR order: the leg runs under enemy fire (routes file `exposed`)
 
     @property
     def names(self) -> list[str]:
@@ -54,6 +57,14 @@ class Network:
         """(dist days [T, T], next_hop [T, T], nearest open town [T]) avoiding blocked towns."""
         dist, hop = shortest_paths(self.indptr, self.indices, self.days, blocked)
         return dist, hop, nearest_open(dist, blocked)
+
+    def leg_days(self, speed_km_per_day: dict[str, float], exposed_km_per_day: float | None) -> np.ndarray:
+        """float64, CSR order: days to cross each leg at `speed_km_per_day` by mode; a leg marked exposed at
+        `exposed_km_per_day` instead, when that is slower (None: exposure does not slow)."""
+        speed = np.array([speed_km_per_day[m] for m in self.mode], dtype=np.float64)
+        if exposed_km_per_day is not None:
+            speed = np.where(self.exposed, np.minimum(speed, exposed_km_per_day), speed)
+        return self.km / speed
 
 
 def route_lengths(routes: pd.DataFrame, towns: pd.DataFrame, params: GeographyParams) -> pd.DataFrame:
@@ -90,17 +101,21 @@ def build_network(params: GeographyParams, base_dir: Path | None = None) -> Netw
         u, v = index[row[0]], index[row[1]]
         if graph.has_edge(u, v) and graph[u][v]["days"] <= row.days:
             continue
-        graph.add_edge(u, v, days=row.days, km=row.length_km, mode=row.mode)
+        graph.add_edge(u, v, days=row.days, km=row.length_km, mode=row.mode, exposed=bool(row.exposed))
     n = len(towns)
     indptr = np.zeros(n + 1, dtype=np.int64)
-    indices, days = [], []
+    indices, days, legs = [], [], []
     for u in range(n):
         nbrs = sorted(graph[u])
         indices.extend(nbrs)
         days.extend(graph[u][v]["days"] for v in nbrs)
+        legs.extend(graph[u][v] for v in nbrs)
         indptr[u + 1] = len(indices)
     hop_days = np.zeros((n, n), dtype=np.int16)
     for u, v, d in graph.edges(data="days"):
         hop_days[u, v] = hop_days[v, u] = max(1, math.ceil(d))
     return Network(towns, routes, graph, indptr, np.asarray(indices, dtype=np.int64),
-                   np.asarray(days, dtype=np.float64), hop_days, index)
+                   np.asarray(days, dtype=np.float64), hop_days, index,
+                   km=np.array([leg["km"] for leg in legs], dtype=np.float64),
+                   mode=np.array([leg["mode"] for leg in legs], dtype=object),
+                   exposed=np.array([leg["exposed"] for leg in legs], dtype=np.bool_))

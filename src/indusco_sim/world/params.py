@@ -27,6 +27,7 @@ class AdminParams:
     split_threshold: float           # -: supervision load per organiser above which a region is overloaded
     split_months: float              # months the overload must last before the region splits
     split_min_cooperatives: int      # co-ops the far part needs to become a region
+    split_min_days: float = 0.0      # days: organiser travel from the old HQ to the new one, at least
 
 
 @dataclass(frozen=True)
@@ -142,5 +143,5 @@ def compile_params(s: Scenario) -> Params:
             staff_growth_per_month=adm.staff_growth_per_month, staff_growth_share=adm.staff_growth_share,
             founding_cost=adm.founding_cost, founding_reach_days=adm.founding_reach_days,
             split_threshold=adm.split_threshold, split_months=adm.split_months,
-            split_min_cooperatives=adm.split_min_cooperatives),
+            split_min_cooperatives=adm.split_min_cooperatives, split_min_days=adm.split_min_days),
     )

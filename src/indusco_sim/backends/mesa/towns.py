@@ -86,7 +86,7 @@ def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, f
 
 def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
     """The part of region r nearer its farthest town with cooperatives than its HQ, and the HQ it would have
-    (the depot town with the most cooperatives; none without a depot town). Returns (mask bool[T], hq or -1,
+    (the town with the most cooperatives, depot towns first). Returns (mask bool[T], hq or -1,
     cooperatives in the part)."""
     regions, counts, depot = town_region.tolist(), per_town.tolist(), is_depot_town.tolist()
     n = len(regions)
@@ -106,8 +106,8 @@ def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
             coops += counts[t]
     best = -1
     for t in range(n):
-        if mask[t] and depot[t] and (best < 0 or counts[t] > counts[best]):
-            best = t
+        if mask[t] and (best < 0 or (depot[t], counts[t]) > (depot[best], counts[best])):
+            best = t  # depot towns first, then the most cooperatives
     return mask, best, coops
 
 

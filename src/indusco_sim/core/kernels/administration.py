@@ -39,8 +39,8 @@ def far_part(r, town_region, hq, per_town, dist, is_depot_town):
     """The part of region r that lies farthest from its HQ, and the HQ it would have.
 
     The far pole is the town of the region with cooperatives that is farthest (travel days) from the HQ.
-    The part is every town of the region nearer the pole than the HQ. Its HQ is the depot town with the
-    most cooperatives in the part (ties: lowest town id); a part without a depot town cannot become a region.
+    The part is every town of the region nearer the pole than the HQ. Its HQ is the part's town with the
+    most cooperatives, depot towns first (ties: lowest town id).
     Returns (mask bool[T], new hq town or -1, cooperatives in the part).
     """
     n = town_region.shape[0]
@@ -61,7 +61,10 @@ def far_part(r, town_region, hq, per_town, dist, is_depot_town):
             coops += per_town[t]
     best = -1
     for t in range(n):
-        if mask[t] and is_depot_town[t] and (best < 0 or per_town[t] > per_town[best]):
+        if not mask[t]:
+            continue
+        if best < 0 or (is_depot_town[t] and not is_depot_town[best]) or (
+                is_depot_town[t] == is_depot_town[best] and per_town[t] > per_town[best]):
             best = t
     return mask, best, coops
 
