@@ -76,6 +76,24 @@ def test_calibration_objective_and_parameter_parsing():
     assert calibrate.objective(perfect) == pytest.approx(1.0 + 2.0 * (1.0 - np.log(1.15)))
 
 
+def test_calibration_counts_the_region_targets_when_asked():
+    """With the runs' summaries, each run missing the region targets (five in May 1940, seven in Aug 1942, the
+    record's splits) adds REGION_PENALTY / runs; the horizon then reaches Aug 1942."""
+    founded = ["1938-09-01", "1938-10-01", "1939-01-01", "1939-02-01", "1939-02-01"]
+    splits = [{"date": "1941-04-03", "parent": "Southeast", "region": "Jinhua", "province": "Zhejiang"},
+              {"date": "1941-04-03", "parent": "Northwest", "region": "Luoyang", "province": "Henan"}]
+    good = {"end": "1942-08-31", "regions": [{"founded": f} for f in [*founded, "1941-04-03", "1941-04-03"]],
+            "splits": splits}
+    lanzhou = {**good, "splits": [splits[0], {**splits[1], "region": "Lanzhou", "province": "Gansu"}]}
+    report = {"figures": [], "regions": {"1940-12-31": {"median": 5}}}
+    assert calibrate.objective(report, [good, good]) == 0.0
+    assert calibrate.objective(report, [good, lanzhou]) == pytest.approx(calibrate.REGION_PENALTY / 2)
+    assert calibrate.objective(report) == 0.0  # without summaries the regions of 1942 are not looked at
+    s = load_scenario("scenarios/baseline.yaml").scenario
+    assert str(calibrate.calibration_horizon(s).time.end) == "1941-01-31"
+    assert str(calibrate.calibration_horizon(s, regions=True).time.end) == "1942-08-31"
+
+
 def test_fitted_scenario_extends_the_source(tmp_path, baseline_path):
     text = calibrate.fitted_yaml(baseline_path, tmp_path / "cal", "baseline",
                                  {"administration.founding_cost": 0.123, "population.job_seeker_share": 0.01}, 2, 3,

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from indusco_sim.results.region_report import count_at, region_report, write_region_report
+from indusco_sim.results.region_report import count_at, region_report, splits_match, write_region_report
 
 FOUNDINGS_1940 = ["1938-09-30", "1938-10-31", "1939-01-31", "1939-02-28", "1939-02-28"]
 
@@ -17,8 +17,8 @@ def summary(seed: int, end: str, founded: list[str], splits: list[dict] | None =
             "splits": splits or []}
 
 
-SPLIT_A = {"date": "1941-05-10", "parent": "R2", "region": "Jinhua"}
-SPLIT_B = {"date": "1942-02-01", "parent": "R0", "region": "Luoyang"}
+SPLIT_A = {"date": "1941-05-10", "parent": "Southeast", "region": "Jinhua", "province": "Zhejiang"}
+SPLIT_B = {"date": "1942-02-01", "parent": "Northwest", "region": "Luoyang", "province": "Henan"}
 SEEDS = [
     # like the record: five in 1940, seven by August 1942
     summary(1, "1945-12-31", [*FOUNDINGS_1940, "1941-05-10", "1942-02-01"], [SPLIT_A, SPLIT_B]),
@@ -43,15 +43,30 @@ def test_shares_of_seeds_matching_the_record():
     assert report["share_matching"]["1940-05-31"] == pytest.approx(2 / 3)
     assert report["share_matching"]["1942-08-31"] == pytest.approx(1 / 2)
     assert report["share_matching"]["all"] == pytest.approx(1 / 2)  # seed 3 does not reach 1942
-    assert report["runs_reaching"] == {"1940-05-31": 3, "1942-08-31": 2, "all": 2}
+    assert report["share_matching"]["splits"] == pytest.approx(1 / 2)  # seed 2 lacks the Northwest's split
+    assert report["runs_reaching"] == {"1940-05-31": 3, "1942-08-31": 2, "splits": 2, "all": 2}
     rows = {r["seed"]: r for r in report["seeds"]}
-    assert rows[1]["splits"] == "R2 -> Jinhua (1941-05-10); R0 -> Luoyang (1942-02-01)"
+    assert rows[1]["splits"] == "Southeast -> Jinhua (1941-05-10); Northwest -> Luoyang (1942-02-01)"
+    assert rows[1]["matches_splits"] is True and rows[2]["matches_splits"] is False
     assert rows[2]["regions_1942-08-31"] == 6 and rows[2]["matches_all"] is False
     assert rows[3]["matches_all"] is None and rows[3]["n_splits"] == 0
 
 
 def test_no_seeds_no_share():
-    assert region_report([])["share_matching"] == {"1940-05-31": None, "1942-08-31": None, "all": None}
+    assert region_report([])["share_matching"] == {"1940-05-31": None, "1942-08-31": None, "splits": None,
+                                                   "all": None}
+
+
+def test_splits_match_only_the_records_parents_and_provinces():
+    def splits(*made):
+        return splits_match(summary(9, "1942-12-31", FOUNDINGS_1940, list(made)))
+
+    assert splits(SPLIT_A, SPLIT_B) is True
+    assert splits(SPLIT_A) is False  # the Northwest did not split
+    assert splits(SPLIT_A, {**SPLIT_B, "province": "Gansu"}) is False  # the Northwest split toward Lanzhou
+    assert splits(SPLIT_A, SPLIT_B, {"date": "1941-04-03", "parent": "Southwest", "province": "Hunan"}) is False
+    assert splits(SPLIT_A, SPLIT_B, {"date": "1942-10-01", "parent": "Southwest", "province": "Hunan"}) is True
+    assert splits_match(summary(9, "1941-06-30", FOUNDINGS_1940, [SPLIT_A])) is None  # ends before Aug 1942
 
 
 def test_report_files(tmp_path):

@@ -172,6 +172,8 @@ def calibrate(
     force: Annotated[bool, typer.Option("--force", help="replace an existing folder")] = False,
     scheduler: Annotated[str | None, typer.Option(help="dask scheduler address [default: local cluster]")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="local worker processes [default: one per core]")] = None,
+    regions: Annotated[bool, typer.Option("--regions", help="also fit the region targets: five regions on "
+                                          "1940-05-31, seven on 1942-08-31, the record's splits")] = False,
 ) -> None:
     """Fit parameters to the archive figures up to Dec 1940; write a scenario that extends SCENARIO."""
     started = time.perf_counter()
@@ -191,7 +193,8 @@ def calibrate(
         with claim(target), ensemble.dask_client(scheduler, workers) as client, _progress(False) as bar:
             task = bar.add_task("trials", total=trials, date="")
             study, seed_list = cal.fit(loaded.scenario, ranges, seeds, trials, client,
-                                       lambda k, best: bar.update(task, completed=k, date=f"best {best:.4f}"))
+                                       lambda k, best: bar.update(task, completed=k, date=f"best {best:.4f}"),
+                                       regions=regions)
         best = study.best_trial
         with outputs.atomic_folder(target, force=force) as tmp:
             (tmp / "fitted.yaml").write_text(cal.fitted_yaml(scenario, target, loaded.scenario.name, best.params,
@@ -199,6 +202,7 @@ def calibrate(
             study.trials_dataframe().to_csv(tmp / "trials.csv", index=False)
             outputs.write_json(tmp / "report.json", {
                 "scenario": str(scenario), "seeds": seed_list, "trials": trials, "objective": best.value,
+                "region_targets": regions,
                 "best": best.params, "figures": best.user_attrs.get("figures", []),
                 "ranges": [r.__dict__ for r in ranges], "wall_s": round(time.perf_counter() - started, 2),
                 "versions": outputs.versions(), "git_revision": outputs.git_revision()})

@@ -77,7 +77,7 @@ class IndusModel(mesa.Model):
         self._setup_depots()
         # regions, their HQs, organisers and splits (regions.py); the model asks, they answer
         self.regions = Regions(self.p.admin, self.town_names, self.network.towns["region_1940"].to_numpy(),
-                               self.date_labels, self.is_depot_town)
+                               self.date_labels, self.is_depot_town, self.network.towns["province"].tolist())
         self.space = NetworkSpace(self.network.graph, random=self.random,
                                   layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
         self.engine = make_engine(backend, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
@@ -125,7 +125,7 @@ class IndusModel(mesa.Model):
 
     @property
     def splits(self) -> list[dict]:
-        """The splits so far: {tick, date, parent, region, hq, cooperatives} each."""
+        """The splits so far: {tick, date, parent, region, hq, province, cooperatives} each."""
         return self.regions.splits
 
     @property

@@ -24,12 +24,12 @@ DEPOT_FIRST = 1 << 40  # ranks any depot town above every town without a depot
 class Regions(Table):
     """The regions of a run. Columns as core.state.region_table; besides them:
 
-    names: list[str], one per row; splits: list of {tick, date, parent, region, hq, cooperatives};
+    names: list[str], one per row; splits: list of {tick, date, parent, region, hq, province, cooperatives};
     town_region: int16[T], each town's region row or -1; staff_ceiling: organisers one HQ may have.
     """
 
     def __init__(self, rules: AdminParams, town_names: list[str], home_1940: np.ndarray, date_labels: list[str],
-                 is_depot_town: np.ndarray):
+                 is_depot_town: np.ndarray, provinces: list[str] | None = None):
         template = region_table()
         super().__init__(template.columns, 16)
         self.rules = rules
@@ -37,6 +37,7 @@ class Regions(Table):
         self.home_1940 = home_1940          # str[T]: the region each town belonged to in 1940 (data/towns.csv)
         self.date_labels = date_labels      # the last day of each tick, as text
         self.is_depot_town = is_depot_town  # bool[T]
+        self.provinces = provinces or [""] * len(town_names)  # each town's province (a split names its HQ's)
         self.names: list[str] = []
         self.splits: list[dict] = []
         self.town_region = np.full(len(town_names), -1, dtype=np.int16)
@@ -116,4 +117,4 @@ class Regions(Table):
         self.load[r], self.load[new] = load[r], load[new]
         self.over[r] = self.over[new] = 0.0
         self.splits.append({"tick": tick, "date": self.date_labels[tick], "parent": self.names[r], "region": name,
-                            "hq": name, "cooperatives": int(coops)})
+                            "hq": name, "province": self.provinces[new_hq], "cooperatives": int(coops)})

@@ -4,6 +4,11 @@ Every trial runs the same seeds (common random numbers) in dask worker processes
 calibration date. The objective is the weighted root-mean-square of log(ensemble median / archive) over the
 calibration figures, plus a penalty for each region too many or too few at the end of 1940 (five regions).
 Later figures are never looked at.
+
+With `regions=True` the runs go on to the record's 1942 date and the objective also counts the region targets
+(regions.csv): REGION_PENALTY times the share of runs that do not have five regions on 1940-05-31, seven on
+1942-08-31, and the record's splits (results/region_report.py). National figures after Dec 1940 are simulated
+then but stay held out: `hold_out` figures never enter the objective.
 """
 
 from __future__ import annotations
@@ -21,10 +26,13 @@ import yaml
 from indusco_sim.errors import InputError, did_you_mean
 from indusco_sim.experiments import ensemble
 from indusco_sim.results.history import CALIBRATION_END
+from indusco_sim.results.region_history import RECORD_DATES
+from indusco_sim.results.region_report import region_report
 from indusco_sim.scenario.schema import Scenario
 from indusco_sim.scenario.validation_errors import fields_at
 
 REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
+REGION_PENALTY = 1.0  # per share of runs missing the region targets: a run that misses costs as a 1/e error
 REGIONAL_WEIGHT = 0.5  # regional snapshots are partial scopes: they count half as much as national figures
 NATIONAL_BAND = math.log(1.15)  # national co-ops and members should be within 15% of the archive ...
 BAND_PENALTY = 2.0  # ... and each log-error beyond that band costs this much more
@@ -86,9 +94,10 @@ def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
     return Scenario.model_validate(data)
 
 
-def objective(report: dict) -> float:
+def objective(report: dict, summaries: list[dict] | None = None) -> float:
     """Weighted RMS of log(median / archive) over calibration figures, plus BAND_PENALTY times each national
-    co-op or member log-error beyond 15%, plus |regions(1940) - 5|."""
+    co-op or member log-error beyond 15%, plus |regions(1940) - 5|; given the runs' summaries, plus
+    REGION_PENALTY times the share of runs that miss the region targets."""
     errs, weights, beyond = [], [], 0.0
     for f in report["figures"]:
         if f["hold_out"]:
@@ -102,23 +111,28 @@ def objective(report: dict) -> float:
     value = math.sqrt(np.average(np.square(errs), weights=weights)) if errs else 0.0
     value += BAND_PENALTY * beyond
     regions = report["regions"].get(str(CALIBRATION_END))
-    return value + (abs(regions["median"] - REGIONS_1940) if regions else 0.0)
+    value += abs(regions["median"] - REGIONS_1940) if regions else 0.0
+    if summaries is not None:
+        value += REGION_PENALTY * (1.0 - (region_report(summaries)["share_matching"]["all"] or 0.0))
+    return value
 
 
-def calibration_horizon(scenario: Scenario) -> Scenario:
-    """The scenario cut to just past the last calibration date (nothing later is simulated)."""
-    end = min(scenario.time.end, CALIBRATION_END + dt.timedelta(days=31))
+def calibration_horizon(scenario: Scenario, regions: bool = False) -> Scenario:
+    """The scenario cut to just past the last calibration date (nothing later is simulated), or with `regions`
+    to the record's last region date."""
+    last = dt.date.fromisoformat(max(RECORD_DATES)) if regions else CALIBRATION_END + dt.timedelta(days=31)
+    end = min(scenario.time.end, last)
     return scenario.model_copy(update={"time": scenario.time.model_copy(update={"end": end})})
 
 
 def fit(scenario: Scenario, ranges: list[ParamRange], n_seeds: int, trials: int, client,
-        progress: Callable[[int, float], None] | None = None) -> tuple[object, list[int]]:
-    """Run `trials` optuna trials; returns (study, seeds)."""
+        progress: Callable[[int, float], None] | None = None, regions: bool = False) -> tuple[object, list[int]]:
+    """Run `trials` optuna trials (with `regions`, against the region targets too); returns (study, seeds)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     seeds = ensemble.derive_seeds(scenario.seed, n_seeds)
-    short = calibration_horizon(scenario)
+    short = calibration_horizon(scenario, regions)
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=scenario.seed))
     study.enqueue_trial({r.path: _current(scenario, r.path) for r in ranges if r.low <= _current(scenario, r.path)
                          <= r.high})
@@ -127,7 +141,7 @@ def fit(scenario: Scenario, ranges: list[ParamRange], n_seeds: int, trials: int,
         values = {r.path: r.suggest(trial) for r in ranges}
         members = ensemble.run_members(with_values(short, values), seeds, client)
         report = ensemble.calibration(members)
-        value = objective(report)
+        value = objective(report, [m["summary"] for m in members] if regions else None)
         trial.set_user_attr("figures", [{k2: f[k2] for k2 in ("date", "region", "metric", "archive", "median")}
                                         for f in report["figures"] if not f["hold_out"]])
         study.tell(trial, value)

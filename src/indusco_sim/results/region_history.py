@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 # The archive's region counts: five regions in 1940 (the 1940 overview map; data/regions.csv), seven by
 # summer 1942 (S7: seven regions in June 1942; the 1942 overview map). Dates are the maps' dates.
 RECORD_DATES = {"1940-05-31": 5, "1942-08-31": 7}
+# Which regions split by summer 1942, and the provinces of the new HQs (regions.csv): the Southeast gave
+# Zhejiang-Anhui (Jinhua, later Lanxi; S9 S18); the seventh is probably Shanxi-Henan at Luoyang, out of the
+# Northwest (S18, unconfirmed). The Southwest, Sichuan-Xikang and Yunnan were still whole.
+RECORD_SPLITS = {"Southeast": ("Zhejiang", "Anhui"), "Northwest": ("Henan", "Shanxi")}
+RECORD_SPLITS_BY = "1942-08-31"
 
 
 @dataclass
