@@ -16,7 +16,7 @@ import yaml
 from cli_helpers import BASELINE, SHORT_RUN, indusco, indusco_in_process, leftovers, write
 
 RESULT_FILES = ("timeseries.parquet", "timeseries.csv", "cooperatives.parquet", "summary.json", "manifest.json",
-                "scenario.resolved.yaml")
+                "industry_mix.csv", "scenario.resolved.yaml")
 TIMING_KEYS = {"ticks", "wall_s", "setup_s", "jit_s", "ticks_s"}
 PLOTS = ("cooperatives_by_region.png", "members.png", "output.png", "network_map.png", "model_vs_archive.png",
          "region_timeline.png")  # the region maps need a run that reaches May 1940

@@ -13,6 +13,7 @@ from indusco_sim.model import IndusModel
 from indusco_sim.results import folder as outputs
 from indusco_sim.results import history, plots, tables
 from indusco_sim.results.animation import MonthlySnapshots, write_gif
+from indusco_sim.results.industry_mix import compare_mix
 from indusco_sim.results.region_history import region_history
 from indusco_sim.results.region_maps import unreached
 from indusco_sim.scenario.load import LoadedScenario, dump_yaml
@@ -112,6 +113,7 @@ def write_results(model: IndusModel, loaded: LoadedScenario, out: Path, timing: 
         outputs.write_table(town_ts, tmp, "towns_timeseries")
         towns = tables.towns(model)
         towns.to_csv(tmp / "towns.csv", index=False)
+        compare_mix(ts).to_csv(tmp / "industry_mix.csv", index=False)
         outputs.write_json(tmp / "summary.json", summary)
         (tmp / "scenario.resolved.yaml").write_text(resolved, encoding="utf-8")
         if plots_on:
