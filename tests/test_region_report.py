@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -76,3 +77,16 @@ def test_report_files(tmp_path):
     assert list(table["regions_1940-05-31"]) == [5, 4, 5]
     saved = json.loads((tmp_path / "regions_report.json").read_text())
     assert saved["share_matching"]["all"] == pytest.approx(0.5)
+
+
+def test_sweeps_record_whether_the_splits_are_the_records():
+    """A sweep's `record_splits` outcome: 1 for the record's splits, 0 for others, NaN for a run ending earlier."""
+    from indusco_sim.experiments import outcomes
+
+    def record_splits(end: str, splits: list[dict]) -> float:
+        run = {"comparison": [], "timeseries": pd.DataFrame(), "summary": {"end": end, "splits": splits}}
+        return outcomes.from_run(run, [])["record_splits"]
+
+    assert record_splits("1942-12-31", [SPLIT_A, SPLIT_B]) == 1.0
+    assert record_splits("1942-12-31", [SPLIT_A]) == 0.0
+    assert np.isnan(record_splits("1941-06-30", [SPLIT_A]))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from indusco_sim.data import load_history
 from indusco_sim.results import history, tables
+from indusco_sim.results.region_report import splits_match
 
 ARCHIVE_METRICS = {"cooperatives": "cooperatives", "members": "members", "monthly_output_cn_dollars": "output"}
 FINAL = ("cooperatives", "members", "unemployed", "output_real", "regions")
@@ -54,7 +55,7 @@ def archive_names() -> dict[tuple[str, str, str], str]:
 def names(region_dates: Iterable[dt.date]) -> list[str]:
     """Every scalar outcome a sweep with these region dates records, in column order."""
     return [*archive_names().values(), *(f"regions_{month(d)}" for d in region_dates),
-            "splits_count", "first_split_year", *(f"final_{k}" for k in FINAL)]
+            "splits_count", "first_split_year", "record_splits", *(f"final_{k}" for k in FINAL)]
 
 
 def from_run(run: dict, region_dates: Iterable[dt.date]) -> dict:
@@ -74,6 +75,8 @@ def from_run(run: dict, region_dates: Iterable[dt.date]) -> dict:
             out[f"regions_{month(day)}"] = float(rows["regions"].iloc[0])
     splits = run["summary"]["splits"]
     out["splits_count"] = float(len(splits))
+    record = splits_match(run["summary"])  # 1: the record's splits by Aug 1942 (region_report.splits_match)
+    out["record_splits"] = math.nan if record is None else float(record)
     if splits:
         first = min(pd.Timestamp(s["date"]) for s in splits)
         out["first_split_year"] = round(first.year + (first.dayofyear - 1) / 365.25, 4)
@@ -81,6 +84,6 @@ def from_run(run: dict, region_dates: Iterable[dt.date]) -> dict:
         last = nat.iloc[-1]
         for k in FINAL:
             out[f"final_{k}"] = float(last[k])
-    out["splits"] = json.dumps([{"parent": s["parent"], "region": s["region"], "date": str(s["date"])}
-                                for s in splits])
+    out["splits"] = json.dumps([{"parent": s["parent"], "region": s["region"], "date": str(s["date"]),
+                                 "province": s.get("province")} for s in splits])
     return out
