@@ -133,6 +133,26 @@ def test_far_part_and_new_hq_follow_the_rule(line_scenario):
                                  model.is_depot_town)[1] == -1
 
 
+def test_a_part_cut_off_by_the_front_is_the_far_part(line_scenario):
+    """Gamma falls: Delta and Epsilon can no longer be reached from the HQ at Alpha. They are the far part, whatever
+    lies farther on the HQ's side, with the cut-off depot town with the most co-ops as HQ."""
+    model = IndusModel(line_scenario, mesa_agents=False)
+    model.run(ticks=1)
+    blocked = np.zeros(5, dtype=np.bool_)
+    blocked[2] = True  # Gamma occupied
+    dist = model.network.paths(blocked)[0]
+    per_town = np.array([3, 2, 0, 4, 6])
+    for engine in (model.engine, IndusModel(line_scenario, backend="mesa").engine):
+        mask, hq, coops = engine.far_part(0, model.town_region, model.regions.hq, per_town, dist,
+                                          model.is_depot_town)
+        assert mask.tolist() == [False, False, False, True, True]
+        assert hq == model.network.index["Epsilon"] and coops == 10
+    reachable = np.array([3, 2, 0, 0, 0])  # nothing cut off: the usual far part (Beta, the farthest with co-ops)
+    mask, hq, coops = model.engine.far_part(0, model.town_region, model.regions.hq, reachable, dist,
+                                            model.is_depot_town)
+    assert mask.tolist() == [False, True, False, False, False] and coops == 2
+
+
 def test_an_exposed_leg_slows_organisers_only(line_scenario):
     """Beta-Gamma under enemy fire: organisers cross its 100 km at 5 km/day (20 days, not 3.3); people and
     goods do not slow, and the far part's HQ is then too far from Alpha to be visited (a split, not before)."""

@@ -85,13 +85,19 @@ def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, f
 
 
 def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
-    """The part of region r nearer its farthest town with cooperatives than its HQ, and the HQ it would have
+    """The part of region r cut off from its HQ by the front, or else the part nearer its farthest town with
+    cooperatives than its HQ, and the HQ it would have
     (the town with the most cooperatives, depot towns first). Returns (mask bool[T], hq or -1,
     cooperatives in the part)."""
     regions, counts, depot = town_region.tolist(), per_town.tolist(), is_depot_town.tolist()
     n = len(regions)
     h = int(hq[r])
     D = dist.tolist()
+    cut_off = [t for t in range(n) if regions[t] == r and counts[t] > 0 and D[h][t] == math.inf]
+    if cut_off:  # the front has cut the HQ off from these: the part is what the largest of them reaches
+        pole = max(cut_off, key=lambda t: (counts[t], -t))
+        mask = np.array([regions[t] == r and D[h][t] == math.inf and D[pole][t] != math.inf for t in range(n)])
+        return mask, _part_hq(mask, counts, depot), sum(c for c, m in zip(counts, mask, strict=True) if m)
     pole, far = -1, -1.0
     for t in range(n):
         if regions[t] == r and counts[t] > 0 and t != h and D[h][t] != math.inf and D[h][t] > far:
@@ -104,11 +110,16 @@ def far_part(r: int, town_region, hq, per_town, dist, is_depot_town):
         if regions[t] == r and D[pole][t] < D[h][t]:
             mask[t] = True
             coops += counts[t]
+    return mask, _part_hq(mask, counts, depot), coops
+
+
+def _part_hq(mask, counts: list[int], depot: list[bool]) -> int:
+    """A far part's HQ: its depot town with the most cooperatives, else its town with the most (lowest id)."""
     best = -1
-    for t in range(n):
+    for t in range(len(counts)):
         if mask[t] and (best < 0 or (depot[t], counts[t]) > (depot[best], counts[best])):
-            best = t  # depot towns first, then the most cooperatives
-    return mask, best, coops
+            best = t
+    return best
 
 
 def coops_by_town_industry(coops, n_towns: int, n_skills: int) -> tuple[np.ndarray, np.ndarray]:

@@ -38,20 +38,34 @@ def supervision_load(alive, region, town, hq, dist, n_regions, supervision_cost,
 def far_part(r, town_region, hq, per_town, dist, is_depot_town):
     """The part of region r that lies farthest from its HQ, and the HQ it would have.
 
-    The far pole is the town of the region with cooperatives that is farthest (travel days) from the HQ.
-    The part is every town of the region nearer the pole than the HQ. Its HQ is the part's town with the
+    If the front has cut the HQ off from some of the region's towns with cooperatives, the part is those cut-off
+    towns that the one with the most cooperatives can reach. Otherwise the far pole is the town of the region
+    with cooperatives that is farthest (travel days) from the HQ, and the part is every town of the region
+    nearer the pole than the HQ. Its HQ is the part's town with the
     most cooperatives, depot towns first (ties: lowest town id).
     Returns (mask bool[T], new hq town or -1, cooperatives in the part).
     """
     n = town_region.shape[0]
     h = hq[r]
+    mask = np.zeros(n, dtype=np.bool_)
+    cut = -1  # the front has cut the HQ off from towns with co-ops: the one with the most is the pole
+    for t in range(n):
+        if town_region[t] == r and per_town[t] > 0 and dist[h, t] == np.inf and (cut < 0 or per_town[t] >
+                                                                                 per_town[cut]):
+            cut = t
+    if cut >= 0:  # the part: the cut-off towns the pole can reach
+        coops = 0
+        for t in range(n):
+            if town_region[t] == r and dist[h, t] == np.inf and dist[cut, t] != np.inf:
+                mask[t] = True
+                coops += per_town[t]
+        return mask, _part_hq(mask, per_town, is_depot_town), coops
     pole = -1
     far = -1.0
     for t in range(n):
         if town_region[t] == r and per_town[t] > 0 and t != h and dist[h, t] != np.inf and dist[h, t] > far:
             far = dist[h, t]
             pole = t
-    mask = np.zeros(n, dtype=np.bool_)
     if pole < 0:
         return mask, -1, 0
     coops = 0
@@ -59,14 +73,20 @@ def far_part(r, town_region, hq, per_town, dist, is_depot_town):
         if town_region[t] == r and dist[pole, t] < dist[h, t]:
             mask[t] = True
             coops += per_town[t]
+    return mask, _part_hq(mask, per_town, is_depot_town), coops
+
+
+@njit(cache=True)
+def _part_hq(mask, per_town, is_depot_town):
+    """The HQ of a far part: its depot town with the most co-ops, else its town with the most (ties: lowest id)."""
     best = -1
-    for t in range(n):
+    for t in range(mask.shape[0]):
         if not mask[t]:
             continue
         if best < 0 or (is_depot_town[t] and not is_depot_town[best]) or (
                 is_depot_town[t] == is_depot_town[best] and per_town[t] > per_town[best]):
             best = t
-    return mask, best, coops
+    return best
 
 
 @njit(cache=True)
