@@ -85,7 +85,9 @@ class IndusModel(mesa.Model):
         self.fund = spec.finance.fund_initial
         self.donations_per_month = spec.finance.donations_per_month
         self.lending_factor = spec.finance.lending_factor
-        self.organiser_legs = self._organiser_legs()
+        adm = spec.administration  # organisers' days over each leg, None when they travel as goods do
+        self.organiser_legs = self.network.organiser_days(adm.organiser_speed_km_per_day, adm.exposed_speed_km_per_day,
+                                                          spec.geography.speed_km_per_day)
         self._refresh_paths()
         self._depot_state: np.ndarray | None = None  # open depots when town_depot was last computed
         self._next_opening = NEVER  # the next tick at which a depot opens
@@ -187,13 +189,6 @@ class IndusModel(mesa.Model):
             self.admin_dist = shortest_paths(self.network.indptr, self.network.indices, self.organiser_legs,
                                              self.occupied)[0]
 
-    def _organiser_legs(self) -> np.ndarray | None:
-        """Days organisers take over each leg (CSR order), or None when they travel as people and goods do."""
-        adm, geo = self.spec.administration, self.spec.geography
-        if adm.organiser_speed_km_per_day is None and adm.exposed_speed_km_per_day is None:
-            return None
-        speeds = (adm.organiser_speed_km_per_day or geo.speed_km_per_day).model_dump()
-        return self.network.leg_days(speeds, adm.exposed_speed_km_per_day)
 
     def depot_open(self, tick: int) -> np.ndarray:
         return (self.depot_opens <= tick) & ~self.occupied[self.depot_town]

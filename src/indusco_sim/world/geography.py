@@ -58,6 +58,13 @@ class Network:
         dist, hop = shortest_paths(self.indptr, self.indices, self.days, blocked)
         return dist, hop, nearest_open(dist, blocked)
 
+    def organiser_days(self, speeds, exposed_km_per_day: float | None, goods_speeds) -> np.ndarray | None:
+        """Days organisers take over each leg (CSR order) at `speeds` (ModeParams; None: `goods_speeds`) and
+        `exposed_km_per_day` over exposed legs; None when both are None (they travel as people and goods)."""
+        if speeds is None and exposed_km_per_day is None:
+            return None
+        return self.leg_days((speeds or goods_speeds).model_dump(), exposed_km_per_day)
+
     def leg_days(self, speed_km_per_day: dict[str, float], exposed_km_per_day: float | None) -> np.ndarray:
         """float64, CSR order: days to cross each leg at `speed_km_per_day` by mode; a leg marked exposed at
         `exposed_km_per_day` instead, when that is slower (None: exposure does not slow)."""
