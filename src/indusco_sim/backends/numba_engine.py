@@ -13,7 +13,15 @@ from indusco_sim.core.bundles import economy_of, industries_of
 from indusco_sim.core.kernels import administration as adm
 from indusco_sim.core.kernels import allocation as alloc
 from indusco_sim.core.kernels import collection, lifecycle, movement, production, war
-from indusco_sim.core.state import ARRIVING, MEMBER, UNEMPLOYED, coop_table, depot_table, worker_table
+from indusco_sim.core.state import (
+    ARRIVING,
+    MAX_TOWNS,
+    MEMBER,
+    UNEMPLOYED,
+    coop_table,
+    depot_table,
+    worker_table,
+)
 from indusco_sim.world.params import Params
 
 
@@ -25,6 +33,8 @@ class NumbaEngine:
 
     def __init__(self, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale,
                  worker_capacity: int = 1024):
+        if n_towns > MAX_TOWNS:
+            raise ValueError(f"{n_towns} towns: worker town ids are int16, at most {MAX_TOWNS} towns")
         self.p = params
         self.industries = tuple(industries_of(params))  # core.bundles.Industries, as the kernels take it
         self.economy = tuple(economy_of(params))        # core.bundles.Economy

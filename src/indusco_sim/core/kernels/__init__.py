@@ -41,7 +41,7 @@ def warm_up() -> None:
     refuge = paths.nearest_open(dist, blocked)
     d_town, d_open = np.zeros(D, i4), np.ones(D, b1)
     town_depot = paths.serving_depots(dist, d_town, d_open, blocked, 5.0)
-    status, town, dest = np.array([1, 0, 2], i1), np.zeros(W, i4), np.zeros(W, i4)
+    status, town, dest = np.array([1, 0, 2], i1), np.zeros(W, i2), np.zeros(W, i2)  # state.worker_table dtypes
     wait, skill, employer = np.zeros(W, i2), np.zeros(W, i1), np.array([-1, -1, 0], i4)
     unemployed = movement.count_unemployed(status, town, skill, T, S)
     tally = (unemployed.copy(), np.ones(T, i8), np.array([2, 0, 0, 0], i4), np.ones(1, i8))  # core.bundles.Tally
