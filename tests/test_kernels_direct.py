@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from indusco_sim.core.kernels import administration, collection, lifecycle
+from indusco_sim.core.kernels.counts import tally_of
 from indusco_sim.core.state import (
     ARRIVING,
     COOPS,
@@ -89,7 +90,8 @@ def test_collect_regions_sums_live_cooperatives_and_job_seekers_exactly() -> Non
     skill = np.array([1, 0, 0, 1, 1, 1], np.int8)
     town_region = np.array([0, 1, -1], np.int16)
     out, waiting, by_town = collection.collect_regions(
-        (alive, region, town, industry, members, sales, capital, debt), (status, w_town, skill), town_region,
+        (alive, region, town, industry, members, sales, capital, debt), tally_of(status, w_town, skill, 3, 2),
+        town_region,
         2, 2, 3, 4.0, 4.0)
     assert out.shape == (2, N_BASE + 2)
     assert out[:, COOPS].tolist() == [1, 1]

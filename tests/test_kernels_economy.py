@@ -7,6 +7,7 @@ import pytest
 
 from indusco_sim.core.bundles import Coops, Economy, Industries
 from indusco_sim.core.kernels import administration, allocation, labour, lifecycle, production
+from indusco_sim.core.kernels.counts import same_tally, tally_of
 from indusco_sim.core.state import MEMBER, UNEMPLOYED
 
 
@@ -74,8 +75,10 @@ def test_labour_exchange_fills_skill_first_then_any_skill_by_seniority():
     c_town, c_industry = np.array([0, 0], np.int32), np.array([0, 1], np.int8)
     members, matched = np.array([1, 0], np.int32), np.array([1, 0], np.int32)
     vac = np.array([2, 1], np.int64)
+    tally = tally_of(w_status, w_town, w_skill, 2, 2, room=int(vac.sum()))
     hires = labour.match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, members, matched, vac,
-                                2, 2, True)
+                                2, 2, True, tally)
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 2, 2))
     # co-op 0 (skill 0) takes worker 1; co-op 1 (skill 1) takes worker 0, the senior of its skill;
     # then co-op 0 fills its second place with worker 2 (other skill). Worker 3 is in another town.
     assert hires == 3

@@ -12,6 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from indusco_sim.backends.mesa.rules import uniform as python_uniform
 from indusco_sim.backends.mesa.towns import choose_goals as reference_choose_goals
+from indusco_sim.core.kernels.counts import same_tally, tally_of
 from indusco_sim.core.kernels.movement import (
     CHUNK,
     choose_goals,
@@ -97,12 +98,15 @@ def test_move_workers_walks_legs_with_a_day_budget():
     wait, skill = np.array([0], np.int16), np.array([0], np.int8)
     goals = np.zeros((3, 1), np.int32)
     refuge = nearest_open(dist, blocked)
+    tally = tally_of(status, town, skill, 3, 1)
     move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, False, 4, 0.0,
-                 0.0)
+                 0.0, tally[0], tally[1])
+    assert same_tally(tally, tally_of(status, town, skill, 3, 1))
     # 4 days: 2 to reach town 1, then 2 of the 3 days toward town 2
     assert town[0] == 2 and wait[0] == 1 and status[0] == ARRIVING
     move_workers(status, town, dest, wait, skill, np.uint64(1), goals, refuge, hop, HOP_DAYS, blocked, False, 4, 0.0,
-                 0.0)
+                 0.0, tally[0], tally[1])
+    assert same_tally(tally, tally_of(status, town, skill, 3, 1))
     assert town[0] == 2 and wait[0] == 0 and status[0] == UNEMPLOYED
 
 
@@ -116,8 +120,10 @@ def test_move_workers_draws_decide_leave_seek_or_stay():
     key = np.uint64(7)
     u = [uniform(key, w) for w in range(3)]
     p_leave, p_seek = sorted(u)[0] + 1e-12, sorted(u)[1] - sorted(u)[0]  # the lowest leaves, the middle one seeks
+    tally = tally_of(status, town, skill, 3, 1)
     move_workers(status, town, dest, wait, skill, key, goals, nearest_open(dist, blocked), hop, HOP_DAYS, blocked,
-                 False, 7, p_leave, p_seek)
+                 False, 7, p_leave, p_seek, tally[0], tally[1])
+    assert same_tally(tally, tally_of(status, town, skill, 3, 1))
     order = np.argsort(u)
     assert status[order[0]] == LEFT and status[3] == MEMBER
     assert town[order[1]] == 1 and status[order[1]] == UNEMPLOYED  # reached town 1 (2 days) and registered there
@@ -129,8 +135,11 @@ def test_workers_in_a_fallen_town_flee():
     dist, hop = line_paths(tuple(blocked))
     status = np.array([UNEMPLOYED], np.int8)
     town = np.array([1], np.int32)
+    tally = tally_of(status, town, np.zeros(1, np.int8), 3, 1)
     move_workers(status, town, town.copy(), np.zeros(1, np.int16), np.zeros(1, np.int8), np.uint64(3),
-                 np.zeros((3, 1), np.int32), nearest_open(dist, blocked), hop, HOP_DAYS, blocked, True, 7, 0.0, 0.0)
+                 np.zeros((3, 1), np.int32), nearest_open(dist, blocked), hop, HOP_DAYS, blocked, True, 7, 0.0, 0.0,
+                 tally[0], tally[1])
+    assert same_tally(tally, tally_of(status, town, np.zeros(1, np.int8), 3, 1))
     assert town[0] == 0 and status[0] == UNEMPLOYED
 
 
@@ -243,10 +252,12 @@ def check_against_oracle(case, offset=0):
         buffer = np.full(offset + n + 9, MEMBER, np.int8)
         buffer[offset:offset + n] = status
         got = buffer[offset:offset + n], town.copy(), dest.copy(), wait.copy()
+        tally = tally_of(status, town, skill, len(blocked), n_skills)
         move_workers(*got, skill, key, goals, refuge, next_hop, hop_days, blocked, sweep_blocked, tick_days, p_leave,
-                     p_seek)
+                     p_seek, tally[0], tally[1])
         for name, g, w in zip(("status", "town", "dest", "wait"), got, want, strict=True):
             assert g.tolist() == w, (name, sweep_blocked)
+        assert same_tally(tally, tally_of(got[0], got[1], skill, len(blocked), n_skills))  # the tally kept
         assert (buffer[:offset] == MEMBER).all() and (buffer[offset + n:] == MEMBER).all()
 
 

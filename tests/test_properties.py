@@ -10,6 +10,7 @@ from hypothesis.extra import numpy as hnp
 
 from indusco_sim.core.bundles import Coops, Economy, Industries
 from indusco_sim.core.kernels import allocation, labour, lifecycle, movement, production
+from indusco_sim.core.kernels.counts import same_tally, tally_of
 from indusco_sim.core.kernels.paths import nearest_open, shortest_paths
 from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
@@ -114,15 +115,20 @@ def test_no_worker_is_lost_or_duplicated(pop):
     dest = np.where(status == ARRIVING, 2, town).astype(np.int32)
     goals = np.array([[1, 2], [2, 0], [0, 1]], np.int32)
     sweep_blocked = bool((blocked[town] & (status == UNEMPLOYED)).any())
+    tally = tally_of(status, town, skill, 3, 2, room=int(vac.sum()))
     movement.move_workers(status, town, dest, np.zeros(n, np.int16), skill, np.uint64(key), goals,
-                          nearest_open(dist, blocked), hop, hop_days, blocked, sweep_blocked, 7, 0.1, 0.3)
+                          nearest_open(dist, blocked), hop, hop_days, blocked, sweep_blocked, 7, 0.1, 0.3, tally[0],
+                          tally[1])
+    assert same_tally(tally, tally_of(status, town, skill, 3, 2))
     assert len(status) == n and set(np.unique(status)) <= {ARRIVING, UNEMPLOYED, LEFT}
     assert ((town >= 0) & (town < 3)).all()
     unemployed_before = int((status == UNEMPLOYED).sum())
     employer = np.full(n, -1, np.int32)
     members = np.zeros(len(c_town), np.int32)
     matched = np.zeros(len(c_town), np.int32)
-    hires = labour.match_labour(status, town, skill, employer, c_town, c_ind, members, matched, vac, 3, 2, True)
+    hires = labour.match_labour(status, town, skill, employer, c_town, c_ind, members, matched, vac, 3, 2, True,
+                                tally)
+    assert same_tally(tally, tally_of(status, town, skill, 3, 2))
     # every hire moved one unemployed worker to exactly one cooperative, within its vacancies and town
     assert hires == unemployed_before - int((status == UNEMPLOYED).sum())
     assert hires == int((status == MEMBER).sum()) == int(members.sum())
@@ -133,11 +139,12 @@ def test_no_worker_is_lost_or_duplicated(pop):
     np.testing.assert_array_equal(
         np.bincount(employer[hired], weights=skill[hired] == c_ind[employer[hired]], minlength=len(c_town)), matched)
     # closing every cooperative sends all its members back to the pool, none lost
-    waiting = lifecycle.release_members(status, town, skill, employer, np.zeros(len(c_town), np.bool_), c_town, 3,
-                                        int(skill.max(initial=0)) + 1)
+    released = lifecycle.release_members(status, town, skill, employer, np.zeros(len(c_town), np.bool_), c_town,
+                                         tally)
+    assert released == hires
     assert int((status == MEMBER).sum()) == 0 and (employer == -1).all()
     assert int((status == UNEMPLOYED).sum()) == unemployed_before
-    np.testing.assert_array_equal(waiting, movement.count_unemployed(status, town, skill, 3, waiting.shape[1]))
+    assert same_tally(tally, tally_of(status, town, skill, 3, 2))
 
 
 @settings(max_examples=4, deadline=None)

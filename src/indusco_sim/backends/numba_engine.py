@@ -13,7 +13,15 @@ from indusco_sim.core.bundles import economy_of, industries_of
 from indusco_sim.core.kernels import administration as adm
 from indusco_sim.core.kernels import allocation as alloc
 from indusco_sim.core.kernels import collection, lifecycle, movement, production, war
-from indusco_sim.core.state import ARRIVING, MEMBER, UNEMPLOYED, coop_table, depot_table, worker_table
+from indusco_sim.core.state import (
+    ARRIVING,
+    MAX_TOWNS,
+    MEMBER,
+    UNEMPLOYED,
+    coop_table,
+    depot_table,
+    worker_table,
+)
 from indusco_sim.world.params import Params
 
 
@@ -25,6 +33,8 @@ class NumbaEngine:
 
     def __init__(self, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale,
                  worker_capacity: int = 1024):
+        if n_towns > MAX_TOWNS:
+            raise ValueError(f"{n_towns} towns: worker town ids are int16, at most {MAX_TOWNS} towns")
         self.p = params
         self.industries = tuple(industries_of(params))  # core.bundles.Industries, as the kernels take it
         self.economy = tuple(economy_of(params))        # core.bundles.Economy
@@ -37,7 +47,25 @@ class NumbaEngine:
         self.depots.opens[rows] = depot_opens
         self.depots.scale[rows] = depot_scale
         self._near: tuple = (None,)  # (travel times, towns_within of them)
-        self._unemployed_after_close: np.ndarray | None = None  # counted by close_and_flee for the foundings
+        # the tally (core.bundles.Tally): job-seekers by town and the member list, kept up to date by every
+        # kernel that changes a worker's status or town, so that no phase counts by scanning every worker
+        self.unemployed = np.zeros((n_towns, len(params.industries)), dtype=np.int64)
+        self.travelling = np.zeros(n_towns, dtype=np.int64)
+        self.member_ids = np.empty(1024, dtype=np.int32)
+        self.n_members = np.zeros(1, dtype=np.int64)
+        self._max_target = int(np.max(params.target_agents)) if len(params.target_agents) else 0
+
+    def _tally(self) -> tuple:
+        """The tally as a core.bundles.Tally tuple (rebuilt each call: the member list may grow)."""
+        return (self.unemployed, self.travelling, self.member_ids, self.n_members)
+
+    def _reserve_members(self, extra: int) -> None:
+        """Room in the member list for `extra` more members."""
+        need = int(self.n_members[0]) + extra
+        if need > len(self.member_ids):
+            grown = np.empty(max(need, 2 * len(self.member_ids)), dtype=np.int32)
+            grown[: self.n_members[0]] = self.member_ids[: self.n_members[0]]
+            self.member_ids = grown
 
     # ---- counts the model needs to size its random draws -------------------------------------------
     def n_alive(self) -> int:
@@ -50,6 +78,7 @@ class NumbaEngine:
         w.town[rows], w.skill[rows], w.dest[rows] = towns, skills, dests
         w.status[rows] = ARRIVING
         w.wait[rows] = 0
+        self.travelling += np.bincount(towns, minlength=self.n_towns)
 
     def seed(self, coop_towns, industries, regions, sizes, loans, idle_towns, idle_skills) -> None:
         """Create working co-ops with their members, and idle job-seekers, before the first tick."""
@@ -62,9 +91,13 @@ class NumbaEngine:
         w.skill[members] = np.repeat(industries, sizes)
         w.status[members] = MEMBER
         w.employer[members] = np.repeat(np.arange(rows.start, rows.stop, dtype=np.int32), sizes)
+        self._reserve_members(total)
+        self.member_ids[self.n_members[0]: self.n_members[0] + total] = np.arange(members.start, members.stop)
+        self.n_members[0] += total
         idle = w.add(len(idle_towns))
         w.town[idle], w.dest[idle], w.skill[idle] = idle_towns, idle_towns, idle_skills
         w.status[idle] = UNEMPLOYED
+        np.add.at(self.unemployed, (np.asarray(idle_towns, np.int64), np.asarray(idle_skills, np.int64)), 1)
 
     def _add_coops(self, towns, industries, regions, founders, loans, tick) -> slice:
         """New live cooperatives: founders (agents, all of their own skill), capital and debt = loan (CN$)."""
@@ -78,8 +111,8 @@ class NumbaEngine:
         return rows
 
     def count_unemployed(self) -> np.ndarray:
-        w = self.workers
-        return movement.count_unemployed(w.status, w.town, w.skill, self.n_towns, len(self.p.industries))
+        """The tally's unemployed by town and skill (a copy): what movement.count_unemployed would count."""
+        return self.unemployed.copy()
 
     def choose_goals(self, unemployed, vacancies, attraction, dist, blocked) -> np.ndarray:
         p = self.p
@@ -95,7 +128,7 @@ class NumbaEngine:
         w = self.workers
         movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop,
                               hop_days, blocked, movement.holds_unemployed(unemployed, blocked), tick_days, p_leave,
-                              p_seek)
+                              p_seek, self.unemployed, self.travelling)
 
     # ---- depots ------------------------------------------------------------------------------------
     def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:
@@ -114,12 +147,13 @@ class NumbaEngine:
     def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
         """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
         p, d, w = self.p, self.depots, self.workers
+        self._reserve_members(self.n_alive() * self._max_target)  # a co-op's vacancies <= its target size
         depots = (d.stock, d.equipment, d.shipped, depot_open, d.scale)  # core.bundles.Depots
         supply = (p.resupply * months, p.resupply * p.max_stock_months, p.equipment_resupply * months,
                   p.equipment_resupply * p.max_stock_months, p.transport_per_month * months)  # bundles.Supply
         return alloc.allocate_phase(depots, self._coop_bundle(), (w.status, w.town, w.skill, w.employer),
                                     town_depot, self.industries, self.economy, supply, P, months, tick,
-                                    self.n_towns)
+                                    self.n_towns, self._tally())
 
     def _coop_bundle(self) -> tuple:
         """The cooperative arrays as a core.bundles.Coops tuple (rebuilt each call: the table may grow)."""
@@ -135,21 +169,16 @@ class NumbaEngine:
     def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:
         c = self.coops
         per_member = self.p.insolvency_per_agent * P  # CN$ per member agent
-        self._unemployed_after_close = None
         changed = lifecycle.fail_or_flee((c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate), u_fail,
                                          u_flee, (blocked, refuge, town_region), p_fail, self.p.flee_success,
                                          per_member, self.p.min_agents, tick)
-        if changed:  # the same pass counts the unemployed, which founding_candidates needs next
+        if changed:
             w = self.workers
-            self._unemployed_after_close = lifecycle.release_members(w.status, w.town, w.skill, w.employer, c.alive,
-                                                                     c.town, self.n_towns, len(self.p.industries))
+            lifecycle.release_members(w.status, w.town, w.skill, w.employer, c.alive, c.town, self._tally())
         return changed
 
     def founding_candidates(self, town_region, region_alive, town_depot, blocked):
-        unemployed, self._unemployed_after_close = self._unemployed_after_close, None
-        if unemployed is None:  # no cooperative closed or moved: count now
-            unemployed = self.count_unemployed()
-        return lifecycle.founding_candidates(unemployed, town_region, region_alive, town_depot, self.depots.stock,
+        return lifecycle.founding_candidates(self.unemployed, town_region, region_alive, town_depot, self.depots.stock,
                                              self.p.recipe, blocked, self.p.min_agents)
 
     def choose_foundings(self, towns, skills, sizes, u, town_region, town_weight, slots, fund_available,
@@ -163,8 +192,9 @@ class NumbaEngine:
             return
         w = self.workers
         rows = self._add_coops(towns, skills, regions, founders, loans, tick)
+        self._reserve_members(int(founders.sum()))
         lifecycle.enrol_founders(w.status, w.town, w.skill, w.employer, rows.start, towns, skills, founders,
-                                 self.n_towns, len(self.p.industries))
+                                 self.n_towns, len(self.p.industries), self._tally())
 
     # ---- administration ----------------------------------------------------------------------------
     def supervision(self, hq, dist, n_regions):
@@ -184,13 +214,13 @@ class NumbaEngine:
     def collect(self, town_region, n_regions, P, per_month) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(regional table float64[Rg, 7 + I], unemployed agents by town and skill int64[T, I], live co-ops and
         their member agents by town int64[2, T])."""
-        c, w = self.coops, self.workers
+        c = self.coops
         return collection.collect_regions((c.alive, c.region, c.town, c.industry, c.members, c.sales, c.capital,
-                                           c.debt), (w.status, w.town, w.skill), town_region, n_regions,
+                                           c.debt), self._tally(), town_region, n_regions,
                                           len(self.p.industries), self.p.persons_per_agent, P, per_month)
 
     def memory_bytes(self) -> int:
-        return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes()
+        return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes() + self.member_ids.nbytes
 
     # ---- views for Mesa agents and outputs ---------------------------------------------------------
     def n_coops(self) -> int:
@@ -245,3 +275,33 @@ class NumbaEngine:
         out = np.zeros((self.n_towns, len(self.p.resources) + 1))
         np.add.at(out, d.town, np.column_stack([d.stock, d.equipment]))
         return out
+
+
+def recount(engine: NumbaEngine) -> dict[str, np.ndarray]:
+    """The engine's tally and its co-ops' member counts as full scans of the workers find them (the check of
+    tests/test_tally.py, against kept_counts): unemployed [towns, skills], travelling [towns], members (sorted
+    worker ids), members per co-op and of them matched (int64 [co-ops], 0 for dead co-ops)."""
+    w, c = engine.workers, engine.coops
+    n_s = len(engine.p.industries)
+    unemp = w.status == UNEMPLOYED
+    keys = w.town[unemp].astype(np.int64) * n_s + w.skill[unemp]
+    moving = w.status == ARRIVING
+    member = w.status == MEMBER
+    employer = w.employer[member]
+    return {
+        "unemployed": np.bincount(keys, minlength=engine.n_towns * n_s).reshape(engine.n_towns, n_s),
+        "travelling": np.bincount(w.town[moving], minlength=engine.n_towns),
+        "members": np.flatnonzero(member),
+        "coop_members": np.bincount(employer, minlength=c.n) * c.alive,
+        "coop_matched": np.bincount(employer, weights=w.skill[member] == c.industry[employer],
+                                    minlength=c.n).astype(np.int64) * c.alive,
+    }
+
+
+def kept_counts(engine: NumbaEngine) -> dict[str, np.ndarray]:
+    """The figures recount counts, as the engine keeps them up to date."""
+    c = engine.coops
+    return {"unemployed": engine.unemployed.copy(), "travelling": engine.travelling.copy(),
+            "members": np.sort(engine.member_ids[: engine.n_members[0]]).astype(np.int64),
+            "coop_members": c.members.astype(np.int64) * c.alive,
+            "coop_matched": c.matched.astype(np.int64) * c.alive}

@@ -25,11 +25,16 @@ from indusco_sim.results.folder import git_revision, versions
 
 ROOT = Path(__file__).resolve().parents[3]
 SCENARIOS = ROOT / "benchmarks" / "scenarios"
-# rung: (numba ticks timed, mesa ticks timed or 0 to skip the Mesa backend, repetitions of the Mesa timing)
-FULL = {"rung_10k": (52, 20, 3), "rung_100k": (26, 3, 1), "rung_1m": (26, 0, 0), "rung_4m": (10, 0, 0)}
+# rung: (numba ticks timed (0: to the end of the run), mesa ticks timed or 0 to skip the Mesa backend, repetitions
+# of the Mesa timing). rung_full: the baseline with every displaced person an agent (issue 14), the whole run;
+# its population grows from none to some 14 million, so it is left out of the exponent fit.
+FULL = {"rung_10k": (52, 20, 3), "rung_100k": (26, 3, 1), "rung_1m": (26, 0, 0), "rung_4m": (10, 0, 0),
+        "rung_full": (0, 0, 0)}
+GROWING = ("rung_full",)
 QUICK = {"rung_10k": (52, 20, 3), "rung_100k": (10, 0, 0)}
 NUMBA_REPEATS = 5  # repetitions of the numba timing over the Mesa backend's ticks (each takes milliseconds)
-TARGETS = {"ratio_10k": 100.0, "ticks_per_s_1m": 50.0, "ticks_per_s_4m": 10.0, "bytes_per_worker_4m": 200.0,
+TARGETS = {"ratio_10k": 100.0, "ticks_per_s_1m": 500.0, "ticks_per_s_4m": 100.0, "bytes_per_worker_4m": 200.0,
+           "ticks_per_s_full": 50.0, "bytes_per_worker_full": 40.0, "empty_tick_us": 50.0,
            "bandwidth_fraction": 0.2, "exponent": 1.1, "warm_start_s": 2.0, "cold_jit_s": 30.0}
 
 
@@ -104,8 +109,9 @@ def run_ladder(quick: bool = False, progress: Callable[[str], None] | None = Non
         move_s = numba_result["phase_ms"]["movement"] / 1000
         row["movement_bandwidth_fraction"] = round(numba_result["movement_bytes"] / bandwidth / move_s, 4)
         rungs[name] = row
-    workers = [r["numba"]["workers"] for r in rungs.values()]
-    per_tick = [r["numba"]["seconds_per_tick"] for r in rungs.values()]
+    fixed = [r for name, r in rungs.items() if name not in GROWING]
+    workers = [r["numba"]["workers"] for r in fixed]
+    per_tick = [r["numba"]["seconds_per_tick"] for r in fixed]
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_revision": git_revision(),

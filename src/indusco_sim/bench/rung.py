@@ -1,11 +1,11 @@
 """One benchmark rung in its own process: python -m indusco_sim.bench.rung SCENARIO TICKS BACKEND [TABLE|-] [REPEATS].
 
 Prints one JSON line: warm start (model built and first tick done, numba cache present), ticks per second
-over TICKS further ticks, time per phase, peak resident memory per worker agent, and the bytes the movement
-phase touches. With TABLE (not -): writes the run's time series there, or, if it exists, compares with it. With
-REPEATS > 1 the model is built again and the same ticks are timed REPEATS times; the fastest repetition is
-reported (as timeit does: on a shared machine the others measure the neighbours), and `seconds_per_tick_all`
-lists every repetition.
+over TICKS further ticks (0: every tick to the end of the run), time per phase, peak resident memory per worker
+agent, and the bytes the movement phase touches. With TABLE (not -): writes the run's time series there, or, if
+it exists, compares with it. With REPEATS > 1 the model is built again and the same ticks are timed REPEATS
+times; the fastest repetition is reported (as timeit does: on a shared machine the others measure the
+neighbours), and `seconds_per_tick_all` lists every repetition.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def main() -> None:
             first_tick_end = time.time()
             warm_start = time.perf_counter() - t0
         model.phase_seconds.clear()
+        if ticks == 0:
+            ticks = model.n_ticks - model.tick
         t1 = time.perf_counter()
         for _ in range(ticks):
             model.step()

@@ -56,6 +56,19 @@ class Workers(NamedTuple):
     employer: np.ndarray
 
 
+class Tally(NamedTuple):
+    """Worker counts kept up to date by every kernel that changes a worker's status or town, so that no phase
+    scans every worker to count them (issue 14): unemployed agents by town and skill (int64 [towns, skills]),
+    travelling (ARRIVING) agents by the town they are at or heading into (int64 [towns]), the ids of the
+    MEMBER agents in no particular order (int32 [capacity], the first n_members[0] in use) and their count
+    (int64 [1]). NumbaEngine.recount checks them against full scans; members per co-op are the co-op
+    table's `members` column, kept up to date already."""
+    unemployed: np.ndarray
+    travelling: np.ndarray
+    member_ids: np.ndarray
+    n_members: np.ndarray
+
+
 class Industries(NamedTuple):
     """Per-industry numbers [industries]: recipe (resource units per unit of output [industries,
     resources]), output (units / person / month), equipment (units / person), price (1937 CN$ / unit),

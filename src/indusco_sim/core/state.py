@@ -37,8 +37,7 @@ class Table:
         self.columns = columns
         self.n = 0
         self._cap = max(1, capacity)
-        self._data = {name: np.full((self._cap, *shape), fill, dtype=dtype)
-                      for name, (dtype, shape, fill) in columns.items()}
+        self._data = {name: np.empty((self._cap, *shape), dtype=dtype) for name, (dtype, shape, _) in columns.items()}
         self._refresh_views()
 
     def _refresh_views(self) -> None:
@@ -57,16 +56,26 @@ class Table:
             super().__setattr__(name, value)
 
     def add(self, k: int) -> slice:
-        """Append k rows filled with each column's fill value; return their slice."""
+        """Append k rows filled with each column's fill value; return their slice.
+
+        Rows beyond n are never written before they are added: a large np.empty is mapped lazily by the OS, so
+        the spare capacity costs address space, not resident memory, and growing copies only the rows in use.
+        Each column's old array is released before the next column grows (its view is replaced at once), so a
+        growth holds one column twice, not the whole table. (Issue 14, measured with
+        benchmarks/profile_phases.py: np.full over the whole capacity made the peak RSS of the run with 14
+        million worker agents follow the doubled capacity and two copies of every column.)"""
         need = self.n + k
         if need > self._cap:
             cap = max(need, 2 * self._cap)
-            for name, (dtype, shape, fill) in self.columns.items():
-                grown = np.full((cap, *shape), fill, dtype=dtype)
+            for name, (dtype, shape, _) in self.columns.items():
+                grown = np.empty((cap, *shape), dtype=dtype)
                 grown[: self.n] = self._data[name][: self.n]
                 self._data[name] = grown
+                self.__dict__[name] = grown[: self.n]
             self._cap = cap
         rows = slice(self.n, need)
+        for name, (_, _, fill) in self.columns.items():
+            self._data[name][rows] = fill
         self.__dict__["n"] = need
         self._refresh_views()
         return rows
@@ -75,10 +84,15 @@ class Table:
         return sum(a.nbytes for a in self._data.values())
 
 
+# Worker columns are as narrow as their values allow (issue 14): town ids fit int16 (MAX_TOWNS), the status
+# codes int8; 11 bytes a worker agent instead of 16.
+MAX_TOWNS = np.iinfo(np.int16).max
+
+
 def worker_table(capacity: int = 1024) -> Table:
     return Table({
-        "town": (np.int32, (), -1),       # town it is at, or heading to while travelling
-        "dest": (np.int32, (), -1),       # where it is going
+        "town": (np.int16, (), -1),       # town it is at, or heading to while travelling
+        "dest": (np.int16, (), -1),       # where it is going
         "wait": (np.int16, (), 0),        # days left on the current leg
         "skill": (np.int8, (), 0),        # industry index
         "status": (np.int8, (), ARRIVING),

@@ -41,15 +41,16 @@ def warm_up() -> None:
     refuge = paths.nearest_open(dist, blocked)
     d_town, d_open = np.zeros(D, i4), np.ones(D, b1)
     town_depot = paths.serving_depots(dist, d_town, d_open, blocked, 5.0)
-    status, town, dest = np.array([1, 0, 2], i1), np.zeros(W, i4), np.zeros(W, i4)
+    status, town, dest = np.array([1, 0, 2], i1), np.zeros(W, i2), np.zeros(W, i2)  # state.worker_table dtypes
     wait, skill, employer = np.zeros(W, i2), np.zeros(W, i1), np.array([-1, -1, 0], i4)
     unemployed = movement.count_unemployed(status, town, skill, T, S)
+    tally = (unemployed.copy(), np.ones(T, i8), np.array([2, 0, 0, 0], i4), np.ones(1, i8))  # core.bundles.Tally
     vac_ts = np.zeros((T, S), i8)
     goals = movement.choose_goals(unemployed, vac_ts, np.ones(T), dist, blocked, 0.5, 5.0,
                                   *movement.towns_within(dist, 10.0))
     hop_days = np.ones((T, T), i2)
     movement.move_workers(status, town, dest, wait, skill, np.uint64(12345), goals, refuge, hop, hop_days, blocked,
-                          movement.holds_unemployed(unemployed, blocked), 7, 0.1, 0.1)
+                          movement.holds_unemployed(unemployed, blocked), 7, 0.1, 0.1, tally[0], tally[1])
     alive, industry, members = np.ones(C, b1), np.zeros(C, i1), np.ones(C, i4)
     matched, equipment, capital, stock = np.ones(C, i4), np.ones(C), np.ones(C), np.zeros((C, R))
     depot_of, recipe, per_i = np.zeros(C, i8), np.ones((S, R)), np.ones(S)
@@ -66,21 +67,23 @@ def warm_up() -> None:
                        np.ones(R), 1.0, f8(1.0))
     allocation.allocate_phase((d_stock, d_equip, d_shipped, d_open, d_scale), coops, (status, town, skill, employer),
                               town_depot, industries, economy, (np.ones(R), np.ones(R), 1.0, 1.0, 10.0), f8(1.0),
-                              f8(0.25), 3, T)
+                              f8(0.25), 3, T, tally)
     vac = labour.plan_vacancies(alive, members, members.copy(), np.zeros(C, i4), 3, 0.25, 1.0, target, industry,
                                 capital, f8(1.0), 1.0)
-    labour.match_labour(status, town, skill, employer, np.zeros(C, i4), industry, members, matched, vac, T, S, True)
+    labour.match_labour(status, town, skill, employer, np.zeros(C, i4), industry, members, matched, vac, T, S, True,
+                        tally)
     labour.vacancies_by_town(vac, np.zeros(C, i4), industry, T, S)
     production.produce(coops, industries, economy, f8(1.0), f8(0.25))
     region, town_region = np.zeros(C, i2), np.zeros(T, i2)
     lifecycle.fail_or_flee((alive, np.zeros(C, i4), region, members, capital, np.full(C, -1, i4), np.zeros(C, i1)),
                            np.ones(C), np.ones(C), (blocked, refuge, town_region), 0.0, 0.5, f8(1.0), 1, 0)
-    lifecycle.release_members(status, town, skill, employer, alive, np.zeros(C, i4), T, S)
+    lifecycle.release_members(status, town, skill, employer, alive, np.zeros(C, i4), tally)
     towns, skills, sizes = lifecycle.founding_candidates(unemployed, town_region, np.ones(G, b1), town_depot, d_stock,
                                                          recipe, blocked, 1)
     lifecycle.choose_foundings(towns, skills, sizes, np.zeros(len(towns)), town_region, np.ones(T), np.zeros(G), 0.0,
                                target, 1.0)
-    lifecycle.enrol_founders(status, town, skill, employer, 0, np.zeros(1, i8), np.zeros(1, i8), np.ones(1, i8), T, S)
+    lifecycle.enrol_founders(status, town, skill, employer, 0, np.zeros(1, i8), np.zeros(1, i8), np.ones(1, i8), T, S,
+                             tally)
     lifecycle.open_coops(0, (np.zeros(1, i8), np.zeros(1, i8), np.zeros(1, i2), np.ones(1, i8), np.ones(1)), 0,
                          (np.zeros(C, i4), industry, region, members, members.copy(), matched, capital, np.ones(C),
                           np.ones(C), np.zeros(C, i4), alive))
@@ -91,4 +94,4 @@ def warm_up() -> None:
                                      1.0, 2.0, f8(0.25))
     war.damage(np.ones(T), d_town, d_stock, d_equip, np.zeros(C, i4), stock, equipment)
     collection.collect_regions((alive, region, np.zeros(C, i4), industry, members, np.zeros(C), capital, np.zeros(C)),
-                               (status, town, skill), town_region, G, S, 1, f8(1.0), 4.0)
+                               tally, town_region, G, S, 1, f8(1.0), 4.0)

@@ -169,13 +169,16 @@ def deliver(shipped, eq_shipped, depot_of, d_stock, d_equipment, d_shipped, c_st
 
 
 @njit(cache=True)
-def allocate_phase(depots, coops, workers, town_depot, industries, economy, supply, P, months, tick, n_towns):
+def allocate_phase(depots, coops, workers, town_depot, industries, economy, supply, P, months, tick, n_towns,
+                   tally):
     """The allocation phase in one call (the kernels above, in order): resupply the depots, plan each
     co-op's demand, ration and deliver, then let the labour exchange fill vacancies. Returns the vacancies
     still open by town and industry, int64[T, I]. One call saves the Python cost of nine.
 
     depots, coops, workers, industries, economy, supply: plain tuples in the field order of core.bundles'
-    Depots, Coops, Workers, Industries, Economy and Supply. P: price level; months: this tick's length."""
+    Depots, Coops, Workers, Industries, Economy and Supply; tally: core.bundles.Tally, kept up to date by the
+    labour exchange (its member_ids must have room for every vacancy). P: price level; months: this tick's
+    length."""
     d_stock, d_equipment, d_shipped, d_open, d_scale = depots
     (c_alive, c_town, c_industry, c_members, c_matched, c_founders, c_founded, c_equipment, c_capital, _,
      c_stock, _, _) = coops
@@ -199,7 +202,7 @@ def allocate_phase(depots, coops, workers, town_depot, industries, economy, supp
     vac = labour.plan_vacancies(c_alive, c_members, c_founders, c_founded, tick, months_per_tick, growth_per_month,
                                 target_agents, c_industry, c_capital, P, wage_reserve)
     labour.match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_members, c_matched, vac, n_towns,
-                        n_skills, unskilled_productivity > 0)
+                        n_skills, unskilled_productivity > 0, tally)
     vac = labour.plan_vacancies(c_alive, c_members, c_founders, c_founded, tick, months_per_tick, growth_per_month,
                                 target_agents, c_industry, c_capital, P, wage_reserve)
     return labour.vacancies_by_town(vac, c_town, c_industry, n_towns, n_skills)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from indusco_sim.core.kernels.counts import count_at_most
 from indusco_sim.core.state import (
-    ARRIVING,
     CAPITAL,
     COOPS,
     LOANS,
@@ -16,25 +14,28 @@ from indusco_sim.core.state import (
     OUT_NOMINAL,
     OUT_REAL,
     UNEMP,
-    UNEMPLOYED,
 )
 
 
 @njit(cache=True)
-def collect_regions(coops, workers, town_region, n_regions, n_industries, persons_per_agent, P, per_month):
+def collect_regions(coops, tally, town_region, n_regions, n_industries, persons_per_agent, P, per_month):
     """(float64[Rg, 7 + I], int64[T, I], int64[2, T]), given coops = (alive, region, town, industry, members,
-    sales, capital, debt) arrays [co-ops] and workers = (status, town, skill) arrays [workers].
+    sales, capital, debt) arrays [co-ops] and tally = (unemployed [towns, skills], travelling [towns], ...),
+    core.bundles.Tally, the job-seekers by town as the kernels that move them keep them.
 
     The first: cooperatives, members (persons), unemployed
     (persons waiting or travelling in the region's towns), output nominal and real (CN$ per month, real = 1937
     CN$), capital and loans outstanding (CN$ nominal), then cooperatives by industry, summed in id order.
-    The second: unemployed worker agents (waiting, not travelling) by town and skill, which the next tick's
-    movement phase reads instead of counting again. The third: live cooperatives and their member agents by
-    town."""
+    The second: unemployed worker agents (waiting, not travelling) by town and skill (a copy of the tally's),
+    which the next tick's movement phase reads. The third: live cooperatives and their member agents by town.
+
+    Decision (issue 14): the unemployed column was a scan of every worker (52 ms of a 139 ms tick with every
+    displaced person an agent, measured 2026-12-04 with benchmarks/profile_phases.py); it is now read from the
+    tally, T * I numbers. Its value is unchanged: a sum of whole numbers of persons, exact in float64 either way.
+    """
     alive, region, town, industry, members, sales, capital, debt = coops
-    w_status, w_town, w_skill = workers
+    unemployed, travelling = tally[0], tally[1]
     out = np.zeros((n_regions, N_BASE + n_industries))
-    waiting = np.zeros((town_region.shape[0], n_industries), dtype=np.int64)
     by_town = np.zeros((2, town_region.shape[0]), dtype=np.int64)
     for c in range(alive.shape[0]):
         if not alive[c]:
@@ -52,17 +53,11 @@ def collect_regions(coops, workers, town_region, n_regions, n_industries, person
         out[r, N_BASE + industry[c]] += 1
     for r in range(n_regions):
         out[r, OUT_REAL] = out[r, OUT_NOMINAL] / P
-    left = count_at_most(w_status, UNEMPLOYED)  # job-seekers: arriving or unemployed
-    for w in range(w_status.shape[0]):
-        if left == 0:
-            break
-        s = w_status[w]
-        if s in (UNEMPLOYED, ARRIVING):
-            left -= 1
-            t = w_town[w]
-            if s == UNEMPLOYED:
-                waiting[t, w_skill[w]] += 1
-            r = town_region[t]
-            if r >= 0:
-                out[r, UNEMP] += persons_per_agent
-    return out, waiting, by_town
+    for t in range(town_region.shape[0]):
+        r = town_region[t]
+        if r >= 0:
+            seekers = travelling[t]
+            for s in range(n_industries):
+                seekers += unemployed[t, s]
+            out[r, UNEMP] += seekers * persons_per_agent
+    return out, unemployed.copy(), by_town

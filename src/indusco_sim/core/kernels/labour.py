@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from indusco_sim.core.kernels.counts import count_equal
 from indusco_sim.core.state import MEMBER, UNEMPLOYED
 
 
@@ -63,33 +62,55 @@ def _coop_buckets(vacancies, keys, n_keys):
 
 
 @njit(cache=True)
+def _fillable(open_left, keys, n_keys, seekers):
+    """Hires a pass will make: the sum over keys of min(vacancies open in the key's cooperatives, seekers[key])."""
+    open_by_key = np.zeros(n_keys, dtype=np.int64)
+    for c in range(open_left.shape[0]):
+        if open_left[c] > 0:
+            open_by_key[keys[c]] += open_left[c]
+    n = 0
+    for k in range(n_keys):
+        n += min(open_by_key[k], seekers[k])
+    return n
+
+
+@njit(cache=True)
 def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_members, c_matched, vacancies,
-                 n_towns, n_skills, allow_unskilled):
-    """Fill vacancies from the unemployed. Updates workers and cooperatives in place; returns hires."""
+                 n_towns, n_skills, allow_unskilled, tally):
+    """Fill vacancies from the unemployed. Updates workers and cooperatives in place; returns hires.
+
+    tally: (unemployed [towns, skills], travelling [towns], member_ids, n_members), core.bundles.Tally, kept up
+    to date: a hire leaves the unemployed and joins the member list (member_ids must have room for every
+    vacancy). The tally also stops each pass at its last hire: a pass over key k (town and skill, then town)
+    hires exactly min(open vacancies of k, unemployed of k), because every unemployed worker of k is offered
+    the key's vacancies until they run out; once the pass has made the sum of those, no later worker can be
+    hired. Before, a pass stopped only when every vacancy was filled or every unemployed worker seen, which with
+    millions of job-seekers and a vacancy none of them can fill was a scan of every worker (issue 14)."""
+    unemployed, _, member_ids, n_members = tally
     open_left = vacancies.copy()
     total = open_left.sum()
     if total == 0:
         return 0
     hires = 0
-    seekers = count_equal(w_status, UNEMPLOYED)  # a pass stops once it has seen them all
     for skilled_pass in (True, False):
         if not skilled_pass and not allow_unskilled:
             break
         if skilled_pass:
             keys = c_town.astype(np.int64) * n_skills + c_industry
             n_keys = n_towns * n_skills
+            can = _fillable(open_left, keys, n_keys, unemployed.reshape(n_keys))
         else:
             keys = c_town.astype(np.int64)
             n_keys = n_towns
+            can = _fillable(open_left, keys, n_keys, unemployed.sum(axis=1))
         start, items = _coop_buckets(open_left, keys, n_keys)
         head = start[:-1].copy()  # first cooperative in each bucket that may still have a vacancy
-        unseen = seekers - hires
+        m = n_members[0]
         for w in range(w_status.shape[0]):
-            if total == 0 or unseen == 0:
+            if can == 0:
                 break
             if w_status[w] != UNEMPLOYED:
                 continue
-            unseen -= 1
             key = w_town[w] * n_skills + w_skill[w] if skilled_pass else w_town[w]
             while head[key] < start[key + 1] and open_left[items[head[key]]] == 0:
                 head[key] += 1
@@ -98,10 +119,15 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
             c = items[head[key]]
             w_status[w] = MEMBER
             w_employer[w] = c
+            unemployed[w_town[w], w_skill[w]] -= 1
+            member_ids[m] = w
+            m += 1
             c_members[c] += 1
             if w_skill[w] == c_industry[c]:
                 c_matched[c] += 1
             open_left[c] -= 1
             total -= 1
+            can -= 1
             hires += 1
+        n_members[0] = m
     return hires

@@ -57,23 +57,31 @@ def fail_or_flee(coops, u_fail, u_flee, front, p_fail, flee_success, limit_per_m
 
 
 @njit(cache=True)
-def release_members(w_status, w_town, w_skill, w_employer, c_alive, c_town, n_towns, n_skills):
+def release_members(w_status, w_town, w_skill, w_employer, c_alive, c_town, tally):
     """Members of closed cooperatives become unemployed where they are; members of moved ones follow.
-    Returns the unemployed workers by town and skill afterwards, int64[T, S] (counted in the same pass)."""
-    out = np.zeros((n_towns, n_skills), dtype=np.int64)
-    for w in range(w_status.shape[0]):
-        st = w_status[w]
-        if st == MEMBER:
-            c = w_employer[w]
-            if not c_alive[c]:
-                w_status[w] = UNEMPLOYED
-                w_employer[w] = -1
-                out[w_town[w], w_skill[w]] += 1
-            else:
-                w_town[w] = c_town[c]
-        elif st == UNEMPLOYED:
-            out[w_town[w], w_skill[w]] += 1
-    return out
+
+    Visits only the members, through the tally's member list (core.bundles.Tally: unemployed [towns, skills],
+    travelling, member_ids, n_members), which it compacts and keeps up to date with the unemployed. Returns
+    the members released. Decision (issue 14): the earlier kernel visited every worker, a scan of 14 million
+    status bytes in the run with every displaced person an agent for some 23 thousand members (39 ms of the
+    lifecycle phase's 46 ms a tick, measured 2026-12-04 with benchmarks/profile_phases.py); the list costs 4
+    bytes a member and a write per hire."""
+    unemployed, _, member_ids, n_members = tally
+    kept = 0
+    for i in range(n_members[0]):
+        w = member_ids[i]
+        c = w_employer[w]
+        if not c_alive[c]:
+            w_status[w] = UNEMPLOYED
+            w_employer[w] = -1
+            unemployed[w_town[w], w_skill[w]] += 1
+        else:
+            w_town[w] = c_town[c]
+            member_ids[kept] = w
+            kept += 1
+    released = n_members[0] - kept
+    n_members[0] = kept
+    return released
 
 
 @njit(cache=True)
@@ -163,9 +171,11 @@ def open_coops(first, new, tick, coops):
 
 
 @njit(cache=True)
-def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, founders, n_towns, n_skills):
+def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, founders, n_towns, n_skills, tally):
     """Founders join their new cooperative (row first + k for candidate k): the longest-registered
-    unemployed (lowest id) of its skill in its town. At most one new cooperative per town and skill."""
+    unemployed (lowest id) of its skill in its town. At most one new cooperative per town and skill.
+    Keeps the tally (core.bundles.Tally; its member_ids must have room for every founder) up to date."""
+    unemployed, _, member_ids, n_members = tally
     new_coop = np.full(n_towns * n_skills, -1, dtype=np.int64)
     left = np.zeros(n_towns * n_skills, dtype=np.int64)
     for k in range(towns.shape[0]):
@@ -173,6 +183,7 @@ def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, 
         new_coop[key] = first + k
         left[key] = founders[k]
     total = left.sum()
+    m = n_members[0]
     for w in range(w_status.shape[0]):
         if total == 0:
             break
@@ -183,5 +194,9 @@ def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, 
             continue
         w_status[w] = MEMBER
         w_employer[w] = new_coop[key]
+        unemployed[w_town[w], w_skill[w]] -= 1
+        member_ids[m] = w
+        m += 1
         left[key] -= 1
         total -= 1
+    n_members[0] = m

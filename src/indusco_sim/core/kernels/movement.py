@@ -15,12 +15,15 @@ from indusco_sim.core.kernels.random import GOLDEN, below, mix53
 from indusco_sim.core.state import ARRIVING, LEFT, UNEMPLOYED
 
 # Temporary status codes, only inside move_workers: an unemployed worker who did not leave and drew
-# r < p_leave + p_seek (SEEKING), or who did not while a blocked town may hold unemployed workers (STAYING).
-# Marked workers (ARRIVING, SEEKING, STAYING) are the status bytes with no bit of ~(SEEKING | STAYING).
-SEEKING, STAYING = 4, 8
+# r < p_leave + p_seek (SEEKING), or who did not while a blocked town may hold unemployed workers (STAYING), or
+# who drew r < p_leave (LEAVING: it becomes LEFT in the sparse pass, which reads its town and skill to keep the
+# tally of the unemployed). Marked workers (ARRIVING, SEEKING, STAYING, LEAVING) are the status bytes with no bit
+# of ~(SEEKING | STAYING | LEAVING).
+SEEKING, STAYING, LEAVING = 4, 8, 16
+MARK_BITS = SEEKING | STAYING | LEAVING
 CHUNK = 16384  # workers marked, then settled, at a time (a multiple of 64): their status bytes stay in cache
 HIGH_BITS = np.uint64(0x8080808080808080)
-NOT_MARKED = np.uint64(0xF3F3F3F3F3F3F3F3)
+NOT_MARKED = np.uint64(0xE3E3E3E3E3E3E3E3)  # ~MARK_BITS in every byte
 GATHER = np.uint64(0x0102040810204080)  # (x * GATHER) >> 56 collects bits 0, 8, .., 56 of x into bits 0..7
 
 
@@ -106,7 +109,7 @@ def choose_goals(unemployed, vacancies, attraction, dist, blocked, crowding, sca
 @njit(cache=True)
 def _mark(status, first, key, t_leave, t_act, sweep):
     """Dense pass over workers first, first + 1, .. (uint64 ids) whose statuses are the slice `status`: an
-    unemployed worker with b = bits53(key, w) becomes LEFT (b < t_leave), else SEEKING (b < t_act), else
+    unemployed worker with b = bits53(key, w) becomes LEAVING (b < t_leave), else SEEKING (b < t_act), else
     STAYING if sweep (int8 1), else stays UNEMPLOYED; other statuses are kept. Branch-free and reading no town
     or skill, so that it vectorises (AVX-512); indexed from 0 on a slice because numba's wraparound of a
     range lo..hi index blocks the vectorisation; the hash's counter (w + 1) * GOLDEN is a running sum."""
@@ -119,12 +122,12 @@ def _mark(status, first, key, t_leave, t_act, sweep):
         leave = unemp & np.int8(b < t_leave)
         act = (unemp - leave) & np.int8(b < t_act)
         stay = (unemp - leave - act) & sweep
-        status[j] = st + leave * (LEFT - st) + act * (SEEKING - st) + stay * (STAYING - st)
+        status[j] = st + leave * (LEAVING - st) + act * (SEEKING - st) + stay * (STAYING - st)
 
 
 @njit(cache=True)
 def _find_marked(status, masks):
-    """Bit j of masks[g] set when status[64 g + j] is marked (ARRIVING, SEEKING, STAYING), for a slice of at
+    """Bit j of masks[g] set when status[64 g + j] is marked (ARRIVING, SEEKING, STAYING, LEAVING), for a slice of at
     most 64 * len(masks) statuses (codes below 0x80): eight bytes at a time through a uint64 view (x86 is
     little-endian: byte j of word k is status[8 k + j]), the last n % 8 one by one."""
     n = status.shape[0]
@@ -135,17 +138,19 @@ def _find_marked(status, masks):
         hits = (HIGH_BITS - (words[k] & NOT_MARKED)) & HIGH_BITS  # bit 8 j + 7 set: byte j is marked
         masks[k // 8] |= (((hits >> np.uint64(7)) * GATHER) >> np.uint64(56)) << np.uint64(8 * (k % 8))
     for j in range(n8, n):
-        if status[j] & ~(SEEKING | STAYING) == 0:
+        if status[j] & ~MARK_BITS == 0:
             masks[j // 64] |= np.uint64(1) << np.uint64(j % 64)
 
 
 @njit(cache=True)
-def _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets):
-    """Sparse pass over the marked workers of a chunk (first: uint64 id of its first). A SEEKING or STAYING
-    worker's target is refuge[town] if its town is blocked, else goals[town, skill] if SEEKING, else none; with
-    no target, or its own town, it is UNEMPLOYED again. Those who set out, and every ARRIVING one, are written
-    to movers (targets: the new destination, or -1 to keep dest) and become ARRIVING. Returns their count.
-    Branch-free per worker, unsigned indices (no wraparound), so that its loads overlap."""
+def _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets, unemployed, travelling):
+    """Sparse pass over the marked workers of a chunk (first: uint64 id of its first). A LEAVING worker becomes
+    LEFT. A SEEKING or STAYING worker's target is refuge[town] if its town is blocked, else goals[town, skill] if
+    SEEKING, else none; with no target, or its own town, it is UNEMPLOYED again. Those who set out, and every
+    ARRIVING one, are written to movers (targets: the new destination, or -1 to keep dest) and become ARRIVING.
+    Returns their count. Keeps the tally (unemployed [towns, skills], travelling [towns]) of those who leave or
+    set out. Branch-free per worker but for the rare LEAVING, unsigned indices (no wraparound), so that its
+    loads overlap."""
     t = 0
     for g in range(masks.shape[0]):
         m = masks[g]
@@ -155,11 +160,19 @@ def _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, t
             st = status[w]
             here = town[w]
             at = np.uint64(here)
-            goal = goals[at, np.uint64(skill[w])]
+            sk = np.uint64(skill[w])
+            if st == LEAVING:
+                status[w] = LEFT
+                unemployed[at, sk] -= 1
+                continue
+            goal = goals[at, sk]
             flee = refuge[at]
             target = flee if blocked[at] else (goal if st == SEEKING else np.int32(-1))
             target = np.int32(-1) if st == ARRIVING else target
             go = (st == ARRIVING) | ((target >= 0) & (target != here))
+            sets_out = np.int64(go & (st != ARRIVING))
+            unemployed[at, sk] -= sets_out
+            travelling[at] += sets_out
             status[w] = ARRIVING if go else UNEMPLOYED
             movers[t] = w
             targets[t] = target
@@ -168,14 +181,16 @@ def _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, t
 
 
 @njit(cache=True)
-def _walk(movers, targets, count, status, town, dest, wait, next_hop, hop_days, tick_days):
+def _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days, unemployed,
+          travelling):
     """Each of the first `count` movers spends up to tick_days days on shortest-path hops toward its
     destination (targets[q] if >= 0, else dest[w]), finishing the leg it is on (wait[w] days left) first. It
     arrives as UNEMPLOYED; a traveller whose way is cut by the front (no next hop) stops and is UNEMPLOYED
-    where it stands."""
+    where it stands. Moves each one in the tally (travelling [towns], unemployed [towns, skills])."""
     for q in range(count):
         w = movers[q]
         here, there, days, budget = town[w], dest[w], wait[w], tick_days
+        travelling[here] -= 1
         if targets[q] >= 0:
             there = targets[q]
         while True:
@@ -198,13 +213,19 @@ def _walk(movers, targets, count, status, town, dest, wait, next_hop, hop_days, 
             days = hop_days[here, nxt]
             here = nxt
         town[w], dest[w], wait[w] = here, there, days
+        if status[w] == UNEMPLOYED:
+            unemployed[here, skill[w]] += 1
+        else:
+            travelling[here] += 1
 
 
 @njit(cache=True)
 def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, sweep_blocked,
-                 tick_days, p_leave, p_seek):
+                 tick_days, p_leave, p_seek, unemployed, travelling):
     """One tick of worker movement. key: uint64 drawn for this tick; tick_days: days of travel in the tick;
-    p_leave, p_seek: chances per tick; sweep_blocked: True if any unemployed worker stands in a blocked town.
+    p_leave, p_seek: chances per tick; sweep_blocked: True if any unemployed worker stands in a blocked town;
+    unemployed (int64 [towns, skills]) and travelling (int64 [towns]): the tally (core.bundles.Tally) of the
+    workers UNEMPLOYED and ARRIVING by town, kept up to date as workers leave, set out, walk and arrive.
 
     The rule, per worker w (as the earlier serial kernel applied it in id order, and WorkerAgent.move does): an
     unemployed worker takes r = uniform(key, w); it leaves (LEFT) if r < p_leave; else it flees a blocked town
@@ -244,5 +265,7 @@ def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, 
         first = np.uint64(lo)
         _mark(chunk, first, key, t_leave, t_act, sweep)
         _find_marked(chunk, masks)
-        count = _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets)
-        _walk(movers, targets, count, status, town, dest, wait, next_hop, hop_days, tick_days)
+        count = _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets, unemployed,
+                        travelling)
+        _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days, unemployed,
+              travelling)
