@@ -79,7 +79,7 @@ def from_run(run: dict, region_dates: Iterable[dt.date]) -> dict:
     out["record_splits"] = math.nan if record is None else float(record)
     if splits:
         first = min(pd.Timestamp(s["date"]) for s in splits)
-        out["first_split_year"] = round(first.year + (first.dayofyear - 1) / 365.25, 4)
+        out["first_split_year"] = round(first.year + (first.day_of_year - 1) / 365.25, 4)
     if not nat.empty:
         last = nat.iloc[-1]
         for k in FINAL:
