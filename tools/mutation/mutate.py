@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("config.toml")
 WORK = ROOT / ".mutation"
 BACKUP = WORK / "backup"
+RUNNING = WORK / "running.pid"  # the pid of the run using .mutation/ and mutating sources
 BIN = Path(sys.executable).parent
 PYTEST = "-m pytest -x -q -p no:cacheprovider"
 
@@ -80,22 +81,29 @@ def default_number_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, i
     return spans
 
 
-def skip_default_numbers(db_path: Path) -> int:
-    """Mark NumberReplacer mutants inside a default value as skipped (cosmic-ray's 'skipped' outcome)."""
+def decorator_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) positions of every decorator expression of a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [((d.lineno, d.col_offset), (d.end_lineno, d.end_col_offset)) for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for d in node.decorator_list]
+
+
+def skip_within(db_path: Path, spans_of, operator: str | None, reason: str) -> int:
+    """Mark the mutants (of `operator`, or any) that start inside spans_of(module) as skipped, cosmic-ray's
+    outcome for a filtered mutant. Returns their count."""
     con = sqlite3.connect(db_path)
-    rows = con.execute("SELECT job_id, module_path, start_pos_row, start_pos_col FROM mutation_specs "
-                       "WHERE operator_name = 'core/NumberReplacer'").fetchall()
-    spans = {}
+    query = "SELECT job_id, module_path, start_pos_row, start_pos_col FROM mutation_specs"
+    rows = con.execute(query + (" WHERE operator_name = ?" if operator else ""), (operator,) if operator else ())
+    spans: dict[str, list] = {}
     skipped = []
-    for job_id, module, row, col in rows:
+    for job_id, module, row, col in rows.fetchall():
         if module not in spans:
-            spans[module] = default_number_spans(ROOT / module)
+            spans[module] = spans_of(ROOT / module)
         if any(a <= (row, col) < b for a, b in spans[module]):
             skipped.append(job_id)
     done = {r[0] for r in con.execute("SELECT job_id FROM work_results")}
     con.executemany("INSERT INTO work_results (job_id, worker_outcome, output, test_outcome, diff) "
-                    "VALUES (?, 'SKIPPED', 'default value (skip-default-numbers)', NULL, NULL)",
-                    [(j,) for j in skipped if j not in done])
+                    "VALUES (?, 'SKIPPED', ?, NULL, NULL)", [(j, reason) for j in skipped if j not in done])
     con.commit()
     con.close()
     return len(skipped)
@@ -136,7 +144,10 @@ def run_session(shared: dict, name: str, session: dict, rerun: bool) -> float:
         run(BIN / "cr-filter-operators", db, cfg)
         run(BIN / "cr-filter-pragma", db)
         if session.get("skip-default-numbers"):
-            print(f"{name}: {skip_default_numbers(db)} mutants of default values skipped")
+            n = skip_within(db, default_number_spans, "core/NumberReplacer", "skip-default-numbers")
+            print(f"{name}: {n} mutants of default values skipped")
+        if session.get("skip-decorators"):
+            print(f"{name}: {skip_within(db, decorator_spans, None, 'skip-decorators')} mutants of decorators skipped")
         print(f"{name}: checking that the tests pass on the unmutated code")
         run(BIN / "cosmic-ray", "baseline", cfg)
     BACKUP.mkdir(parents=True, exist_ok=True)
@@ -230,19 +241,45 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown session or group: {', '.join(sorted(unknown))}")
     WORK.mkdir(exist_ok=True)
-    restore_backups()
-    signal.signal(signal.SIGTERM, _interrupt)  # a kill stops cosmic-ray too, and the sources are put back
+    other = running()
+    if other and not args.report:
+        print(f"another mutation run (pid {other}) is using .mutation/; wait for it, or stop it", file=sys.stderr)
+        return 1
     if not args.report:
-        os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
-        for name in names:
-            try:
-                seconds = run_session(shared, name, sessions[name], args.rerun_survivors)
-            except subprocess.CalledProcessError as exc:
-                print(f"{name}: {shlex.join(map(str, exc.cmd))} failed (exit {exc.returncode})", file=sys.stderr)
-                return 1
-            print(f"{name}: {seconds / 60:.1f} min")
+        RUNNING.write_text(str(os.getpid()), encoding="utf-8")
+        try:
+            restore_backups()
+            signal.signal(signal.SIGTERM, _interrupt)  # a kill stops cosmic-ray too, and the sources are put back
+            code = execute(shared, sessions, names, args.rerun_survivors)
+        finally:
+            RUNNING.unlink(missing_ok=True)
+        if code:
+            return code
     score = report(config, names)
     return 0 if score >= args.min_score else 1
+
+
+def running() -> int | None:
+    """The pid of a live mutation run using .mutation/, if any."""
+    try:
+        pid = int(RUNNING.read_text(encoding="utf-8"))
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return None
+    return pid
+
+
+def execute(shared: dict, sessions: dict, names: list[str], rerun: bool) -> int:
+    """Run the sessions one after another; 1 if one could not run (its tests fail on the unmutated code)."""
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    for name in names:
+        try:
+            seconds = run_session(shared, name, sessions[name], rerun)
+        except subprocess.CalledProcessError as exc:
+            print(f"{name}: {shlex.join(map(str, exc.cmd))} failed (exit {exc.returncode})", file=sys.stderr)
+            return 1
+        print(f"{name}: {seconds / 60:.1f} min")
+    return 0
 
 
 if __name__ == "__main__":
