@@ -248,3 +248,49 @@ def test_param_marks_assumptions_in_the_description_and_the_json_schema():
     assert props["guessed"]["assumption"] is True
     schema_props = Scenario.model_json_schema()["$defs"]["Population"]["properties"]
     assert schema_props["crowding"]["assumption"] is True and schema_props["persons_per_agent"]["assumption"] is False
+
+
+# The parameters no source gives, marked "(assumption)" so that a reader knows which numbers to doubt first
+# (scenarios/README.md). Marking or unmarking one is a claim about the sources: change this list with it.
+ASSUMPTIONS = {
+    "geography.detour_factor", "geography.speed_km_per_day", "population.job_seeker_share",
+    "population.skill_shares", "population.seek_per_month", "population.leave_per_month", "population.crowding",
+    "population.distance_scale_days", "population.search_radius_days", "cooperatives.productivity",
+    "cooperatives.founding_members", "cooperatives.growth_per_month", "cooperatives.repayment_share",
+    "cooperatives.unskilled_productivity", "cooperatives.failure_per_month", "cooperatives.insolvency_months",
+    "cooperatives.flee_success", "cooperatives.working_capital_months", "finance.donations_per_month",
+    "depots.supply_scale", "depots.catchment_days", "depots.initial_stock_months", "depots.resupply_per_month",
+    "depots.max_stock_months", "depots.equipment_resupply_per_month", "depots.equipment_price",
+    "allocation.transport_per_month", "administration.initial_staff", "administration.staff_growth_per_month",
+    "administration.staff_growth_share", "administration.max_staff", "administration.founding_cost",
+    "administration.founding_reach_days", "administration.supervision_cost", "administration.travel_cost",
+    "administration.split_threshold", "administration.split_months", "administration.split_min_cooperatives",
+    "war.damage_per_raid", "industries.*.price", "industries.*.output_per_member", "industries.*.inputs",
+    "industries.*.equipment_per_member", "resources.*.price",
+}
+
+
+def test_the_parameters_marked_as_assumptions_are_exactly_those_no_source_gives():
+    from pydantic import BaseModel
+
+    marked = set()
+
+    def walk(model, prefix):
+        for name, field in model.model_fields.items():
+            if (field.json_schema_extra or {}).get("assumption"):
+                marked.add(prefix + name)
+                assert field.description.endswith(" (assumption)")
+            if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+                walk(field.annotation, f"{prefix}{name}.")
+
+    walk(Scenario, "")
+    walk(schema.Industry, "industries.*.")
+    walk(schema.Resource, "resources.*.")
+    assert marked == ASSUMPTIONS
+
+
+def test_boolean_defaults():
+    scenario = accepts({})
+    assert scenario.finance.index_linked_fund is False
+    assert not any(i.army_supply for i in accepts(industry()).industries.values())
+    assert {n for n, i in scenario.industries.items() if i.army_supply} == {"textiles", "tailoring"}

@@ -55,7 +55,8 @@ def toml_value(value) -> str:
 def session_config(shared: dict, name: str, session: dict) -> str:
     """The cosmic-ray config of one session: the shared [cosmic-ray] settings, its modules and test command."""
     env = [f"{k}={v}" for k, v in session.get("env", {}).items()]
-    command = shlex.join([*(["env", *env] if env else []), sys.executable, *PYTEST.split(), *session["tests"]])
+    command = shlex.join([*(["env", *env] if env else []), sys.executable, *PYTEST.split(),
+                          *session.get("pytest-args", []), *session["tests"]])
     excluded = [*shared["filters"]["operators-filter"]["exclude-operators"], *session.get("exclude-operators", [])]
     lines = ["# written by tools/mutation/mutate.py from tools/mutation/config.toml", "[cosmic-ray]",
              f"module-path = {toml_value(session['modules'])}",
