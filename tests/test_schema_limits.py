@@ -294,3 +294,10 @@ def test_boolean_defaults():
     assert scenario.finance.index_linked_fund is False
     assert not any(i.army_supply for i in accepts(industry()).industries.values())
     assert {n for n, i in scenario.industries.items() if i.army_supply} == {"textiles", "tailoring"}
+
+
+def test_param_takes_the_assumption_flag_by_keyword_only():
+    """`assumption=True` must be spelled out: a bare fourth argument is refused."""
+    with pytest.raises(TypeError):
+        param(1.0, "x", "a number", True)
+    assert param(1.0, "x", "a number", assumption=True).json_schema_extra == {"unit": "x", "assumption": True}
