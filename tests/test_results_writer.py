@@ -34,7 +34,8 @@ def names(folder: Path) -> list[str]:
 
 
 def dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    """The pid of a process that has exited and been reaped."""
+    proc = subprocess.Popen(["true"])
     proc.wait()
     return proc.pid
 
@@ -309,7 +310,7 @@ def test_alive_knows_a_process_by_its_pid_and_start_time(monkeypatch):
         assert not claims.alive(os.getpid(), me + 1.0)
     assert not claims.alive(os.getpid(), me + 1.5) and not claims.alive(os.getpid(), me - 1.5)
     assert not claims.alive(dead_pid())
-    zombie = subprocess.Popen([sys.executable, "-c", "pass"])  # exited, not yet reaped
+    zombie = subprocess.Popen(["true"])  # exited, not yet reaped
     try:
         deadline = time.monotonic() + 10
         while psutil.Process(zombie.pid).status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
