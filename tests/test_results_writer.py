@@ -73,6 +73,8 @@ def test_a_link_is_refused_even_dangling_and_even_to_a_folder_of_ours(tmp_path):
 
 def test_an_existing_folder_needs_force_and_must_be_ours(tmp_path):
     mine = ours(tmp_path / "mine")
+    refused(writer.check_target, mine, says="already exists")  # force is off unless asked for
+    refused(lambda: writer.atomic_folder(mine).__enter__(), says="already exists")
     refused(writer.check_target, mine, False, says="already exists")
     assert writer.check_target(mine, force=True) == mine
     (tmp_path / "file").write_text("x")
@@ -114,14 +116,15 @@ def test_a_manifest_the_run_wrote_is_kept(tmp_path):
     assert json.loads((tmp_path / "out" / "manifest.json").read_text()) == {"program": "indusco-sim", "seed": 3}
 
 
-def test_the_folder_is_as_readable_as_the_umask_makes_any_other(tmp_path):
-    old = os.umask(0o027)
+@pytest.mark.parametrize(("umask", "mode"), [(0o027, 0o750), (0o002, 0o775), (0o000, 0o777)])
+def test_the_folder_is_as_readable_as_the_umask_makes_any_other(tmp_path, umask, mode):
+    old = os.umask(umask)
     try:
         with writer.atomic_folder(tmp_path / "out"):
             pass
     finally:
         os.umask(old)
-    assert (tmp_path / "out").stat().st_mode & 0o7777 == 0o750
+    assert (tmp_path / "out").stat().st_mode & 0o7777 == mode
 
 
 def test_force_replaces_a_folder_of_ours_whole(tmp_path):
@@ -153,7 +156,8 @@ def test_a_temporary_folder_that_cannot_be_made_is_bad_input(tmp_path, monkeypat
         raise OSError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(writer.tempfile, "mkdtemp", no_room)
-    refused(lambda: writer.atomic_folder(tmp_path / "out").__enter__(), says="cannot make the results folder")
+    refused(lambda: writer.atomic_folder(tmp_path / "out").__enter__(),
+            says=f"cannot make the results folder {tmp_path / 'out'}: Permission denied.")  # the reason alone
     assert names(tmp_path) == []  # the lock is released
 
 
@@ -186,6 +190,10 @@ def test_tables_are_written_as_parquet_and_optionally_csv(tmp_path):
     writer.write_table(frame, tmp_path, "both", csv=True)
     assert (tmp_path / "both.csv").read_text() == "x,day\n0.3333333333,1940-05-01\n2,1940-06-01\n"
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "both.parquet"), frame)
+    writer.write_table(frame.iloc[[1, 0]], tmp_path, "picked", csv=True)  # the frame's own index is not written
+    back = pd.read_parquet(tmp_path / "picked.parquet")
+    assert list(back.columns) == ["x", "day"] and back.index.tolist() == [0, 1] and back["x"].tolist() == [2.0, 1 / 3]
+    assert (tmp_path / "picked.csv").read_text().splitlines()[0] == "x,day"
 
 
 def test_json_is_indented_in_key_order_with_a_final_newline(tmp_path):
@@ -245,6 +253,12 @@ def test_a_claim_holds_a_lock_with_pid_and_start_time_and_is_reentrant(tmp_path)
     lock = target.parent / ".out.lock"
     assert claims.lock_path(target) == lock
     assert claims.temp_prefix(target) == f".out.tmp-{os.getpid()}-"
+    old = os.umask(0)
+    try:
+        with claims.claim(target):
+            assert lock.stat().st_mode & 0o777 == 0o644  # readable by all, written by its run only
+    finally:
+        os.umask(old)
     with claims.claim(target):
         pid, started = lock.read_text().split()
         assert int(pid) == os.getpid() and float(started) == psutil.Process().create_time()
@@ -281,9 +295,21 @@ def test_a_lock_being_written_refuses_for_five_seconds(tmp_path):
             refused(lambda: claims.claim(target).__enter__(), says="another indusco run (pid -1)")
 
 
+def test_an_empty_lock_exactly_five_seconds_old_is_left_over(tmp_path, monkeypatch):
+    target = tmp_path / "out"
+    lock = claims.lock_path(target)
+    lock.write_text("")
+    os.utime(lock, (1_000_000.0, 1_000_000.0))
+    monkeypatch.setattr(claims.time, "time", lambda: 1_000_000.0 + claims.STALE_EMPTY_LOCK_S)
+    assert claims.STALE_EMPTY_LOCK_S == 5.0 and claims._owner(lock) is None
+    monkeypatch.setattr(claims.time, "time", lambda: 1_000_000.0 + 4.999)
+    assert claims._owner(lock) == -1
+
+
 def test_a_lock_that_cannot_be_made_or_taken_is_bad_input(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
-    refused(lambda: claims.claim(tmp_path / "file" / "out").__enter__(), says="cannot make the folder")
+    refused(lambda: claims.claim(tmp_path / "file" / "out").__enter__(),
+            says=f"cannot make the folder {tmp_path / 'file'}: File exists.")  # the reason, not the errno
     tries = []
 
     def taken(path, flags, mode=0o777):
@@ -299,7 +325,8 @@ def test_a_lock_that_cannot_be_made_or_taken_is_bad_input(tmp_path, monkeypatch)
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(claims.os, "open", denied)
-    refused(lambda: claims.claim(tmp_path / "out").__enter__(), says="cannot write beside the results folder")
+    refused(lambda: claims.claim(tmp_path / "out").__enter__(),
+            says=f"cannot write beside the results folder {tmp_path / 'out'}: Permission denied.")
 
 
 def test_alive_knows_a_process_by_its_pid_and_start_time(monkeypatch):
@@ -349,6 +376,20 @@ def test_leftovers_of_dead_runs_are_removed_and_others_kept(tmp_path):
                                       f".other.tmp-{dead}-abc", "out", f".out.tmp-{dead}-file",
                                       f".out.tmp-{dead}-link"])
     assert claims.remove_stale(tmp_path / "missing" / "out") == []
+
+
+def test_two_runs_removing_the_same_leftovers_at_once_do_not_fail(tmp_path, monkeypatch):
+    stale = tmp_path / f".out.tmp-{dead_pid()}-abc"
+    stale.mkdir()
+    real = claims.shutil.rmtree
+
+    def other_run_first(path, **kwargs):
+        real(path)  # the other run removes it between our listing and our removal
+        real(path, **kwargs)
+
+    monkeypatch.setattr(claims.shutil, "rmtree", other_run_first)
+    assert claims.remove_stale(tmp_path / "out") == [stale]
+    assert names(tmp_path) == []
 
 
 def test_claiming_a_folder_removes_what_killed_runs_left(tmp_path):
