@@ -137,6 +137,21 @@ def test_force_replaces_a_folder_of_ours_whole(tmp_path):
     assert names(tmp_path) == ["out"]  # no .out.old-PID, no temporary folder, no lock
 
 
+def test_an_old_folder_that_will_not_go_away_leaves_the_new_one_in_place(tmp_path, monkeypatch):
+    target = ours(tmp_path / "out")
+    real = writer.shutil.rmtree
+
+    def vanished_first(path, **kwargs):
+        if ".old-" in Path(path).name:
+            real(path)  # gone already (or not removable): the new folder is complete all the same
+        real(path, **kwargs)
+
+    monkeypatch.setattr(writer.shutil, "rmtree", vanished_first)
+    with writer.atomic_folder(target, force=True) as tmp:
+        (tmp / "new.txt").write_text("new")
+    assert names(target) == ["manifest.json", "new.txt"] and names(tmp_path) == ["out"]
+
+
 def test_a_failing_run_leaves_nothing_and_an_old_folder_as_it_was(tmp_path):
     with pytest.raises(RuntimeError), writer.atomic_folder(tmp_path / "new"):
         raise RuntimeError("the model failed")
