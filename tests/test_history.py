@@ -49,6 +49,8 @@ def test_row_at_takes_the_longest_gap_as_the_margin_and_a_month_for_a_single_tic
                        "region": ["A"] * 3})
     assert tick_at(ts, "1940-02-19") == 2 and tick_at(ts, "1940-02-20") is None  # 21 days, the longest gap
     assert tick_at(ts, "1939-12-11") == 0 and tick_at(ts, "1939-12-10") is None
+    two = ts.iloc[:2]  # two ticks: the gap between them (7 days), not a month
+    assert tick_at(two, "1940-01-15") == 1 and tick_at(two, "1940-01-16") is None
     one = ts.iloc[:1]
     assert tick_at(one, "1940-02-01") == 0 and tick_at(one, "1940-02-02") is None  # 31 days
     assert tick_at(one, "1939-12-01") == 0 and tick_at(one, "1939-11-30") is None
@@ -135,6 +137,8 @@ def test_compare_measures_town_and_founded_figures_given_the_tables(monkeypatch)
     got = [(r["scope"], r["metric"], r["model"], r["error"]) for r in history.compare(weekly(), town_ts, coops)]
     assert got == [("two towns", "cooperatives", 6.0, 0.5), ("two towns", "members", 10.0, 0.25),
                    ("founded in x", "cooperatives", 2.0, 0.0)]
+    # both tables or neither: with one missing, no town or founded figure is read
+    assert history.compare(weekly(), town_ts, None) == [] and history.compare(weekly(), None, coops) == []
 
 
 def test_an_entry_holds_out_figures_after_1940():
