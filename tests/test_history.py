@@ -106,6 +106,8 @@ def test_compare_lists_every_covered_figure_with_its_error(monkeypatch):
          "source": "S3", "towns": math.nan, "measure": "alive"},
         {"date": "1940-01-20", "region": "B", "scope": "founded", "cooperatives": 1, "members": math.nan,
          "source": "S5", "towns": math.nan, "measure": "founded"},
+        {"date": "1940-01-14", "region": "A", "scope": "members only", "cooperatives": math.nan, "members": 10,
+         "source": "S6", "towns": math.nan, "measure": "alive"},
     ])
     ts = weekly()
     ts.loc[ts["tick"] == 2, "date"] = pd.Timestamp("1941-01-14")  # a long last tick: 1941 is within reach
@@ -119,6 +121,8 @@ def test_compare_lists_every_covered_figure_with_its_error(monkeypatch):
         {"date": "1941-01-20", "model_date": "1941-01-14", "region": "B", "scope": "whole region",
          "metric": "cooperatives", "archive": 40.0, "model": 30.0, "error": -0.25, "hold_out": True,
          "source": "S3"},
+        {"date": "1940-01-14", "model_date": "1940-01-14", "region": "A", "scope": "members only",
+         "metric": "members", "archive": 10.0, "model": 6.0, "error": -0.4, "hold_out": False, "source": "S6"},
     ]  # town and founded figures need the town table and the co-ops; members of 1940-01-14 are not in the archive
     assert history.compare(ts.iloc[0:0]) == []
 
