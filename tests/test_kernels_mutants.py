@@ -1,6 +1,7 @@
 """Kernels on hand-made arrays, with exact expected values, for behaviour the other kernel tests left open
 (found by mutation testing, docs/reliability.md "Mutation testing"): shortest paths against a plain Dijkstra
-with blocked towns anywhere, ties, refuges and depots at their edges, and war damage."""
+with blocked towns anywhere, ties, refuges and depots at their edges, war damage, counts of job-seekers and
+towns on the search radius."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indusco_sim.core.kernels import paths, war
+from indusco_sim.core.kernels.counts import count_at_most, count_equal
+from indusco_sim.core.kernels.movement import towns_within
+from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
 
 def csr(n: int, edges: list[tuple[int, int, float]]):
@@ -113,3 +117,16 @@ def test_war_damage_keeps_a_share_of_the_stocks_and_equipment_in_each_town():
     assert d_stock.tolist() == [[2.0, 4.0], [1.0, 2.0]] and d_equipment.tolist() == [1.0, 1.0]
     assert c_stock.tolist() == [[8.0, 8.0], [4.0, 4.0], [2.0, 2.0], [4.0, 4.0]]
     assert c_equipment.tolist() == [1.0, 1.0, 1.0, 4.0]
+
+
+def test_job_seekers_are_counted_by_status_at_most_unemployed():
+    status = np.array([ARRIVING, UNEMPLOYED, MEMBER, LEFT, UNEMPLOYED, ARRIVING], np.int8)
+    assert count_at_most(status, UNEMPLOYED) == 4 and count_equal(status, UNEMPLOYED) == 2
+    assert count_at_most(status, ARRIVING) == 2 and count_at_most(status[:0], UNEMPLOYED) == 0
+
+
+def test_towns_within_the_radius_include_those_exactly_on_it():
+    dist = np.array([[0.0, 2.0, 2.5, np.inf], [2.0, 0.0, 1.0, 3.0], [2.5, 1.0, 0.0, 2.0], [np.inf, 3.0, 2.0, 0.0]])
+    start, towns = towns_within(dist, 2.0)
+    assert start.tolist() == [0, 1, 3, 5, 6]
+    assert [towns[start[u]:start[u + 1]].tolist() for u in range(4)] == [[1], [0, 2], [1, 3], [2]]
