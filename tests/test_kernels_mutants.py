@@ -11,7 +11,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indusco_sim.core.kernels import paths, war
+from indusco_sim.core.bundles import Coops, Economy, Industries
+from indusco_sim.core.kernels import allocation, labour, paths, war
 from indusco_sim.core.kernels.counts import count_at_most, count_equal
 from indusco_sim.core.kernels.movement import towns_within
 from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
@@ -130,3 +131,113 @@ def test_towns_within_the_radius_include_those_exactly_on_it():
     start, towns = towns_within(dist, 2.0)
     assert start.tolist() == [0, 1, 3, 5, 6]
     assert [towns[start[u]:start[u + 1]].tolist() for u in range(4)] == [[1], [0, 2], [1, 3], [2]]
+
+
+# ---- allocation and labour -------------------------------------------------------------------------------------
+
+
+def test_open_depots_are_resupplied_up_to_their_scaled_limit():
+    stock, equipment = np.array([[1.0, 10.0], [1.0, 1.0], [0.0, 0.0]]), np.array([1.0, 0.0, 0.0])
+    is_open, scale = np.array([True, True, False]), np.array([2.0, 0.5, 1.0])
+    allocation.resupply_depots(stock, equipment, is_open, scale, np.array([3.0, 3.0]), np.array([5.0, 6.0]), 4.0, 6.0)
+    # depot 0: 1 + 3*2 = 7 (limit 10); 10 + 6 capped at 6*2 = 12; equipment 1 + 8 capped at 12
+    # depot 1: 1 + 1.5 = 2.5 (limit 2.5); 1 + 1.5 capped at 3 -> 2.5; equipment 0 + 2 capped at 3
+    assert stock.tolist() == [[7.0, 12.0], [2.5, 2.5], [0.0, 0.0]] and equipment.tolist() == [9.0, 2.0, 0.0]
+
+
+def test_labour_units_count_unskilled_members_at_their_productivity():
+    assert allocation.labour_units(10, 4, 0.5, 3) == (4 + 0.5 * 6) * 3 == 21.0
+
+
+def coops_of(**fields):
+    n = len(fields["members"])
+    zero_i = np.zeros(n, np.int32)
+    base = {"alive": np.ones(n, np.bool_), "town": zero_i, "industry": np.zeros(n, np.int8), "founders": zero_i,
+            "founded": zero_i, "equipment": np.full(n, 100.0), "capital": np.full(n, 1e6), "debt": np.zeros(n),
+            "stock": np.zeros((n, 2)), "output": np.zeros(n), "sales": np.zeros(n)}
+    base.update(fields)
+    base["members"] = np.asarray(base["members"], np.int32)
+    base["matched"] = np.asarray(base.get("matched", base["members"]), np.int32)
+    return tuple(Coops(**base))
+
+
+INDUSTRIES = tuple(Industries(recipe=np.array([[0.5, 0.0], [0.0, 1.0]]), output_per_member=np.array([2.0, 1.0]),
+                              equipment_per_member=np.array([2.0, 0.0]), price=np.ones(2),
+                              army=np.zeros(2, np.bool_), target_agents=np.full(2, 20, np.int64),
+                              material_price=np.array([10.0, 1.0])))
+ECONOMY = tuple(Economy(persons_per_agent=2, unskilled_productivity=0.5, stock_months=1.0, wage=1.0, wage_reserve=1.0,
+                        repayment_share=0.5, equipment_price=5.0, rule=0, months_per_tick=0.25, growth_per_agent=1.0))
+
+
+def test_plan_demand_per_cooperative():
+    coops = coops_of(members=[3, 3, 3, 3, 3], matched=[3, 1, 3, 3, 3], industry=np.array([0, 0, 1, 0, 0], np.int8),
+                     alive=np.array([True, True, True, False, True]), equipment=np.array([20.0, 20.0, 0.0, 0.0, 4.0]),
+                     stock=np.array([[1.0, 5.0], [0.0, 0.0], [0.0, 2.0], [0.0, 0.0], [10.0, 0.0]]))
+    depot_of = np.array([0, 0, 0, 0, -1], np.int64)
+    need, eq = allocation.plan_demand(coops, depot_of, INDUSTRIES, ECONOMY, 2.0, 0.25)
+    # co-op 0: 3 skilled agents of 2 persons = 6 persons -> output 12/month; equipment 20 / 2 per member * 2 = 20
+    #   -> capacity 12; materials for a month: 0.5 * 12 = 6, holds 1 -> 5 (resource 1 is no input: nothing);
+    #   equipment 3 agents * 2 persons * 2 = 12, holds 20 -> none
+    # co-op 1: 1 skilled + 2 at half = 2 agents = 4 persons -> 8; materials 4; equipment 12 - 20 -> none
+    # co-op 2 (industry 1, needs no equipment): 6 persons -> 6/month; resource 1: 6 - 2 = 4
+    # co-op 3 is dead, co-op 4 has no depot: nothing
+    assert need.tolist() == [[5.0, 0.0], [4.0, 0.0], [0.0, 4.0], [0.0, 0.0], [0.0, 0.0]]
+    assert eq.tolist() == [0.0, 0.0, 0.0, 0.0, 0.0]
+    short = coops_of(members=[3], equipment=np.array([4.0]), capital=np.array([1000.0]))
+    need, eq = allocation.plan_demand(short, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    # equipment 4 -> capacity 4 / 2 * 2 = 4 output; materials 0.5 * 4 * 1 month = 2 (cost 2 * 10 * 2 = 40);
+    # equipment wanted 12 - 4 = 8 at 5 * 2 = 80 more: 960 left covers it
+    assert need.tolist() == [[2.0, 0.0]] and eq.tolist() == [8.0]
+    poor = coops_of(members=[3], equipment=np.array([4.0]), capital=np.array([60.0]))
+    need, eq = allocation.plan_demand(poor, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    assert need.tolist() == [[2.0, 0.0]] and eq.tolist() == [2.0]  # 60 - 40 = 20 left: 2 of 8 units at 10
+    full = coops_of(members=[3], equipment=np.array([12.0]), stock=np.array([[6.0, 0.0]]))
+    need, eq = allocation.plan_demand(full, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    assert need.tolist() == [[0.0, 0.0]] and eq.tolist() == [0.0]  # holds exactly what it wants
+
+
+def test_ration_and_deliver_across_depots_and_resources():
+    need = np.array([[4.0, 0.0], [0.0, 2.0], [2.0, 2.0], [5.0, 5.0]])
+    eq_need = np.array([1.0, 0.0, 3.0, 9.0])
+    depot_of = np.array([0, 0, 1, -1], np.int64)
+    d_stock, d_eq = np.array([[2.0, 0.0], [10.0, 1.0]]), np.array([2.0, 0.0])
+    shipped, eq = allocation.ration(need, eq_need, depot_of, np.zeros(4, np.bool_), d_stock, d_eq,
+                                    allocation.PROPORTIONAL, 100.0)
+    # depot 0: resource 0, 2 for 4 -> half; resource 1 none in stock -> 0; equipment 2 for 1 -> all
+    # depot 1: resource 0, 10 for 2 -> all; resource 1, 1 for 2 -> half; no equipment
+    assert shipped.tolist() == [[2.0, 0.0], [0.0, 0.0], [2.0, 1.0], [0.0, 0.0]]
+    assert eq.tolist() == [1.0, 0.0, 0.0, 0.0]
+    c_stock, c_eq, capital, d_shipped = np.zeros((4, 2)), np.zeros(4), np.full(4, 100.0), np.full(2, 7.0)
+    allocation.deliver(shipped, eq, depot_of, d_stock, d_eq, d_shipped, c_stock, c_eq, capital,
+                       np.array([1.0, 2.0]), 3.0, 2.0)
+    assert d_shipped.tolist() == [2.0, 3.0] and d_stock.tolist() == [[0.0, 0.0], [8.0, 0.0]]
+    assert c_stock.tolist() == shipped.tolist() and c_eq.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert d_eq.tolist() == [1.0, 0.0]
+    assert capital.tolist() == [100.0 - (2 * 1 + 1 * 3) * 2, 100.0, 100.0 - (2 * 1 + 1 * 2) * 2, 100.0]
+    c_stock = np.zeros((1, 2))  # nothing of the first resource, some of the second: the second still moves
+    allocation.deliver(np.array([[0.0, 1.5]]), np.zeros(1), np.zeros(1, np.int64), np.array([[1.0, 2.0]]),
+                       np.zeros(1), np.zeros(1), c_stock, np.zeros(1), np.zeros(1), np.ones(2), 1.0, 1.0)
+    assert c_stock.tolist() == [[0.0, 1.5]]
+
+
+def test_vacancies_grow_with_age_and_stop_at_the_target():
+    alive = np.array([True, True, True, False, True])
+    members, founders, founded = np.array([5, 5, 20, 0, 5]), np.full(5, 5), np.array([0, 8, 0, 0, 0])
+    target = np.array([20], np.int64)
+    out = labour.plan_vacancies(alive, members, founders, founded, 12, 0.25, 2.0, target, np.zeros(5, np.int8),
+                                np.full(5, 1e9), 1.0, 1.0)
+    # co-op 0: 12 ticks of a quarter month at 2 a month = 6 more than its 5 founders -> 11 - 5 = 6
+    # co-op 1: founded at tick 8: 4 ticks -> 2 more -> 7 - 5 = 2; co-op 2 is at its target; co-op 3 is dead
+    assert out.tolist() == [6, 2, 0, 0, 6]
+    poor = labour.plan_vacancies(alive, members, founders, founded, 12, 0.25, 2.0, target, np.zeros(5, np.int8),
+                                 np.array([16.0, 1e9, 1e9, 1e9, 1e9]), 2.0, 1.0)
+    assert poor.tolist() == [3, 2, 0, 0, 6]  # 16 / (1 * 2) = 8 members affordable: 3 more
+
+
+def test_without_unskilled_hiring_only_skills_match():
+    w_status = np.array([UNEMPLOYED, UNEMPLOYED], np.int8)
+    w_town, w_skill, w_employer = np.zeros(2, np.int32), np.array([1, 0], np.int8), np.full(2, -1, np.int32)
+    members, matched = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
+                                members, matched, np.array([2], np.int64), 1, 2, False)
+    assert hires == 1 and w_employer.tolist() == [-1, 0] and members.tolist() == [1] and matched.tolist() == [1]
