@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indusco_sim.core.bundles import Coops, Economy, Industries
-from indusco_sim.core.kernels import allocation, labour, paths, war
+from indusco_sim.core.kernels import allocation, labour, paths, production, war
 from indusco_sim.core.kernels.counts import count_at_most, count_equal
 from indusco_sim.core.kernels.movement import towns_within
 from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
@@ -241,3 +241,96 @@ def test_without_unskilled_hiring_only_skills_match():
     hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
                                 members, matched, np.array([2], np.int64), 1, 2, False)
     assert hires == 1 and w_employer.tolist() == [-1, 0] and members.tolist() == [1] and matched.tolist() == [1]
+
+
+def test_a_closed_depot_or_a_co_op_without_one_comes_first_and_the_rest_are_still_served():
+    stock, equipment = np.array([[1.0], [1.0]]), np.zeros(2)
+    allocation.resupply_depots(stock, equipment, np.array([False, True]), np.ones(2), np.array([2.0]),
+                               np.array([9.0]), 1.0, 9.0)
+    assert stock.tolist() == [[1.0], [3.0]] and equipment.tolist() == [0.0, 1.0]
+    need, depot_of = np.array([[1.0], [1.0]]), np.array([-1, 0], np.int64)
+    shipped, eq = allocation.ration(need, np.zeros(2), depot_of, np.zeros(2, np.bool_), np.array([[5.0]]),
+                                    np.zeros(1), allocation.PROPORTIONAL, 100.0)
+    assert shipped.tolist() == [[0.0], [1.0]]
+    c_stock = np.zeros((2, 1))
+    allocation.deliver(shipped, eq, depot_of, np.array([[5.0]]), np.zeros(1), np.zeros(1), c_stock, np.zeros(2),
+                       np.zeros(2), np.ones(1), 1.0, 1.0)
+    assert c_stock.tolist() == [[0.0], [1.0]]
+
+
+def test_demand_covers_the_longer_of_the_tick_and_the_stock_months_and_a_broke_full_co_op_wants_nothing():
+    coops = coops_of(members=[3], equipment=np.array([12.0]))
+    need, _ = allocation.plan_demand(coops, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 2.0)
+    assert need.tolist() == [[12.0, 0.0]]  # 12 output a month for a two-month tick: 0.5 * 12 * 2
+    broke = coops_of(members=[3], equipment=np.array([12.0]), stock=np.array([[6.0, 0.0]]), capital=np.array([0.0]))
+    need, eq = allocation.plan_demand(broke, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    assert need.tolist() == [[0.0, 0.0]] and eq.tolist() == [0.0]
+
+
+def test_the_allocation_phase_serves_live_co_ops_with_a_depot_then_hires():
+    def run(unskilled: float):
+        coops = coops_of(members=[2, 2, 2], town=np.array([0, 0, 1], np.int32), founders=np.full(3, 2, np.int32),
+                         alive=np.array([True, False, True]), capital=np.full(3, 1000.0), stock=np.zeros((3, 1)),
+                         equipment=np.zeros(3))
+        industries = tuple(Industries(recipe=np.ones((2, 1)), output_per_member=np.ones(2),
+                                      equipment_per_member=np.zeros(2), price=np.ones(2), army=np.zeros(2, np.bool_),
+                                      target_agents=np.full(2, 3, np.int64), material_price=np.ones(1)))
+        economy = tuple(Economy(persons_per_agent=1, unskilled_productivity=unskilled, stock_months=1.0, wage=1.0,
+                                wage_reserve=0.0, repayment_share=0.5, equipment_price=1.0, rule=0,
+                                months_per_tick=1.0, growth_per_agent=10.0))
+        depots = (np.array([[10.0]]), np.zeros(1), np.zeros(1), np.ones(1, np.bool_), np.ones(1))
+        workers = (np.array([UNEMPLOYED], np.int8), np.zeros(1, np.int32), np.ones(1, np.int8),
+                   np.full(1, -1, np.int32))
+        supply = (np.zeros(1), np.full(1, 100.0), 0.0, 0.0, 100.0)
+        vac = allocation.allocate_phase(depots, coops, workers, np.array([0, -1], np.int64), industries, economy,
+                                        supply, 1.0, 1.0, 4, 2)
+        return vac, coops, workers, depots
+
+    vac, coops, workers, depots = run(0.0)  # no unskilled work: the worker of the other trade is not hired
+    c = Coops(*coops)
+    assert c.stock.tolist() == [[2.0], [0.0], [0.0]] and depots[0].tolist() == [[8.0]]  # co-op 0 only
+    assert c.capital.tolist() == [998.0, 1000.0, 1000.0]
+    assert workers[3].tolist() == [-1] and vac.tolist() == [[1, 0], [1, 0]]
+    vac, coops, workers, _ = run(0.5)
+    assert workers[3].tolist() == [0] and Coops(*coops).members.tolist() == [3, 2, 2]
+    assert vac.tolist() == [[0, 0], [1, 0]]
+
+
+def test_vacancies_by_town_and_industry_and_without_a_wage_reserve():
+    vac = labour.vacancies_by_town(np.array([2, 0, 3, 1]), np.array([1, 0, 1, 0], np.int32),
+                                   np.array([0, 1, 0, 1], np.int8), 2, 2)
+    assert vac.tolist() == [[0, 1], [5, 0]]
+    out = labour.plan_vacancies(np.ones(1, np.bool_), np.array([2]), np.array([2]), np.zeros(1), 4, 1.0, 1.0,
+                                np.array([5], np.int64), np.zeros(1, np.int8), np.zeros(1), 1.0, 0.0)
+    assert out.tolist() == [3]  # no reserve asked: capital does not limit hiring
+
+
+def test_a_worker_with_no_vacancy_in_reach_does_not_stop_the_others_being_hired():
+    w_status = np.array([UNEMPLOYED, UNEMPLOYED], np.int8)
+    w_town, w_skill, w_employer = np.array([1, 0], np.int32), np.zeros(2, np.int8), np.full(2, -1, np.int32)
+    members, matched = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
+                                members, matched, np.array([1], np.int64), 2, 1, True)
+    assert hires == 1 and w_employer.tolist() == [-1, 0] and w_status.tolist() == [UNEMPLOYED, MEMBER]
+
+
+def test_production_per_co_op_dead_equipment_bound_and_at_a_loss():
+    stock = np.array([[5.0, 0.0], [10.0, 3.0], [0.0, 0.0]])
+    capital, debt = np.array([7.0, 100.0, 50.0]), np.array([0.0, 50.0, 20.0])
+    output, sales = np.full(3, 9.0), np.full(3, 9.0)
+    coops = coops_of(members=[10, 10, 10], alive=np.array([False, True, True]), equipment=np.array([0.0, 4.0, 100.0]),
+                     stock=stock, capital=capital, debt=debt, output=output, sales=sales)
+    industries = tuple(Industries(recipe=np.array([[0.5, 0.0]]), output_per_member=np.array([4.0]),
+                                  equipment_per_member=np.array([2.0]), price=np.array([5.0]),
+                                  army=np.zeros(1, np.bool_), target_agents=np.ones(1, np.int64),
+                                  material_price=np.array([3.0, 1.0])))
+    economy = tuple(Economy(persons_per_agent=1, unskilled_productivity=0.5, stock_months=1.0, wage=0.1,
+                            wage_reserve=0.1, repayment_share=0.5, equipment_price=1.0, rule=0, months_per_tick=0.5,
+                            growth_per_agent=1.0))
+    repaid = production.produce(coops, industries, economy, 2.0, 0.5)
+    # co-op 1: labour 10 * 4 * 0.5 = 20, equipment 4 / 2 * 4 * 0.5 = 4, materials 10 / 0.5 = 20 -> 4
+    # revenue 4 * 5 * 2 = 40, wages 10 * 0.1 * 0.5 * 2 = 1, materials 4 * 1.5 * 2 = 12: surplus 27, half repaid
+    # co-op 2: no materials, no output; wages 1: a loss, nothing repaid
+    assert output.tolist() == [0.0, 4.0, 0.0] and sales.tolist() == [0.0, 40.0, 0.0]
+    assert stock.tolist() == [[5.0, 0.0], [8.0, 3.0], [0.0, 0.0]]
+    assert repaid == 13.5 and debt.tolist() == [0.0, 36.5, 20.0] and capital.tolist() == [7.0, 125.5, 49.0]
