@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SCENARIO ?= scenarios/baseline.yaml
 
-.PHONY: run test test-fast lint bench bench-quick serve clean venv
+.PHONY: run test test-fast lint bench bench-quick serve clean venv mutate
 
 venv: $(STAMP)
 
@@ -39,9 +39,14 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(VENV)/bin/indusco bench --quick --min-ratio 30
 
+# Mutation testing of the kernels, the schema, the results writer and the archive comparison (cosmic-ray, one
+# mutant at a time; about 1 h on one core): see docs/reliability.md. SESSIONS= names some of them only.
+mutate: $(STAMP)
+	$(PY) tools/mutation/mutate.py $(SESSIONS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) results build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) results build dist .pytest_cache .hypothesis .mutation
 	find src -name __pycache__ -type d -exec rm -rf {} +

@@ -77,3 +77,17 @@ def assert_input_error(outcome: Outcome, *, file: str | None, line: int | None =
 def leftovers(folder: Path) -> list[str]:
     """Everything in `folder` (hidden temporary folders included); [] when it does not exist."""
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def assert_drawn(path: Path, min_size: tuple[int, int] = (800, 450)) -> None:
+    """A PNG that decodes, at least min_size pixels (the figures are 9 x 5 in or more at 110 dpi), with a
+    drawing on it: many colours and most of its pixels away from the background."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as img:
+        assert img.format == "PNG" and img.size >= min_size, (path.name, img.size)
+        pixels = np.asarray(img.convert("RGB"), dtype=np.int16)
+    colours = len(np.unique(pixels.reshape(-1, 3), axis=0))
+    background = np.abs(pixels - pixels[0, 0]).sum(axis=2) > 30
+    assert colours > 50 and background.mean() > 0.02, (path.name, colours, background.mean())

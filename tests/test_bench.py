@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import pytest
 
 from indusco_sim.bench import ladder as bench
@@ -20,8 +23,13 @@ def test_movement_bytes_counts_each_worker():
     assert movement_bytes([2, 40, 0, 0], 2, 3, 0.25) == 42 * 2 + 10 * 5 + 2 * 20 + 4 * 3 * 8
 
 
-def test_bandwidth_probe_is_plausible():
-    assert 1e8 < bench.probe_bandwidth(megabytes=16, repeats=2) < 1e12
+def test_bandwidth_probe_counts_read_and_write_bytes_over_the_best_copy(monkeypatch):
+    """Bytes read plus bytes written, over the fastest of the repeats (a clock that gives each copy a known
+    time: 0.5, 0.25 and 1 s)."""
+    ticks = iter([10.0, 10.5, 20.0, 20.25, 30.0, 31.0])
+    monkeypatch.setattr(bench, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    assert bench.probe_bandwidth(megabytes=1, repeats=3) == 2 * 2**20 / 0.25
+    assert next(ticks, None) is None  # one timing per repeat
 
 
 @pytest.mark.slow
@@ -46,4 +54,14 @@ def test_smallest_rung_runs_identically_in_both_backends(tmp_path):
     table = bench.markdown(report)
     assert "| rung_10k | 10,000 | 1,000 | 50 |" in table and "10x" in table
     path = bench.write_report(report, tmp_path / "r.json")
-    assert path.exists()
+    assert path == tmp_path / "r.json" and json.loads(path.read_text(encoding="utf-8")) == report
+
+
+def test_a_report_is_named_by_its_date_revision_and_kind(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "ROOT", tmp_path)
+    report = {"date": "2026-12-03T10:00:00+00:00", "git_revision": "0123456789abcdef+dirty", "quick": True}
+    path = bench.write_report(report)
+    assert path == tmp_path / "benchmarks" / "results" / "2026-12-03-0123456789-quick.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == report
+    full = bench.write_report({**report, "git_revision": "abc+dirty", "quick": False})
+    assert full.name == "2026-12-03-abc-dirty.json"

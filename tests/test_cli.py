@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cli_helpers import BASELINE, SHORT_RUN, indusco, indusco_in_process, leftovers, write
+from cli_helpers import BASELINE, SHORT_RUN, assert_drawn, indusco, indusco_in_process, leftovers, write
 
 RESULT_FILES = ("timeseries.parquet", "timeseries.csv", "cooperatives.parquet", "summary.json", "manifest.json",
                 "industry_mix.csv", "scenario.resolved.yaml")
@@ -212,6 +212,6 @@ def test_run_with_plots_writes_the_five_figures(tmp_path: Path) -> None:
     out = run_ok(BASELINE, tmp_path / "plotted", "--set", SHORT_RUN, cwd=tmp_path)
     assert sorted(leftovers(out / "plots")) == sorted(PLOTS)
     for name in PLOTS:
-        assert (out / "plots" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert_drawn(out / "plots" / name)
     not_drawn = json.loads((out / "summary.json").read_text())["maps_not_drawn"]
     assert set(not_drawn) == {"regions_1940.png", "facilities_1940.png", "regions_1942.png"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from indusco_sim.model import IndusModel
@@ -40,7 +41,10 @@ def test_counterfactuals_change_what_they_say():
 def test_counterfactual_runs(name):
     model = IndusModel(SCENARIOS / f"{name}.yaml", overrides=("time.end=1939-06-30",), mesa_agents=False)
     model.run()
-    assert tables.timeseries(model)["cooperatives"].iloc[-1] > 0
+    ts = tables.timeseries(model)
+    assert 0 <= (ts["date"].max() - pd.Timestamp("1939-06-30")).days < 7  # the last week holds the end date
+    last = tables.national(ts).iloc[-1]
+    assert last["cooperatives"] > 0 and last["regions"] >= 3 and last["members"] >= 7 * last["cooperatives"]
 
 
 @pytest.mark.slow

@@ -88,10 +88,47 @@ def test_a_run_that_would_not_fit_in_memory_is_refused(tmp_path: Path, monkeypat
     monkeypatch.setattr(estimate, "available_bytes", lambda: 600_000_000)
     outcome = indusco_in_process("run", BASELINE, "--out", tmp_path / "res", "--set", SHORT_RUN, "--set",
                                  "population.arrivals_scale=100", "-q")
-    message = assert_input_error(outcome, file=None, key="population.arrivals_scale",
-                                 says=("would need about", "0.6 GB is free"))
+    message = assert_input_error(outcome, file="--set population.arrivals_scale=100", key="population.arrivals_scale",
+                                 says=("would need about", "0.6 GB is free", "of them the refugee waves' job-seekers",
+                                       "Valid: population.arrivals_scale of at most "))
     assert "11,6" in message  # 11.6 million worker agents
     assert leftovers(tmp_path) == []
+
+
+def test_the_memory_refusal_names_the_key_and_line_that_bring_the_agents(tmp_path: Path) -> None:
+    """The key with most of the agents, where it is set (file and line, or the scenario file for a default),
+    and the most it may be; an ensemble whose runs fit one at a time names --seeds."""
+    from indusco_sim.errors import InputError
+    from indusco_sim.experiments import estimate
+    from indusco_sim.scenario.load import load_scenario
+
+    scenario = write(tmp_path, "many.yaml", f"extends: {BASELINE}\nname: many\npopulation:\n"
+                     "  initial_workers: 40000000\n")
+    loaded = load_scenario(scenario)
+    est = estimate.estimate(loaded.scenario)
+    free = est.run_bytes - 1
+    with pytest.raises(InputError) as info:
+        estimate.check_memory(loaded.scenario, available=free, sources=loaded.sources, path=loaded.path)
+    err = info.value
+    assert (err.file, err.line, err.key) == (str(scenario), 4, "population.initial_workers")
+    room = (free - estimate.BASE_BYTES) // estimate.BYTES_PER_AGENT - (est.agents - 40_000_000)
+    assert 0 < room < 40_000_000 and f"population.initial_workers of at most {room:,}" in err.valid
+    assert "40,000,000 of them the job-seekers waiting at the start" in err.message
+    with pytest.raises(InputError) as info:  # the arrivals, left at their default scale: the scenario file
+        estimate.check_memory(load_scenario(BASELINE).scenario, available=400_000_000, path=BASELINE)
+    assert (info.value.file, info.value.line, info.value.key) == (str(BASELINE), None, "population.arrivals_scale")
+    coops = load_scenario(BASELINE, ["cooperatives.initial=5000000", "cooperatives.initial_size=10"])
+    with pytest.raises(InputError) as info:
+        estimate.check_memory(coops.scenario, available=1_000_000_000, sources=coops.sources)
+    assert info.value.key == "cooperatives.initial" and info.value.file == "--set cooperatives.initial=5000000"
+    assert "cooperatives.initial of at most 847,755," in info.value.valid  # ((1 GB - 450 MB) / 64 B - 116,200) / 10
+    base = load_scenario(BASELINE)
+    one = estimate.estimate(base.scenario).run_bytes
+    with pytest.raises(InputError) as info:
+        estimate.check_memory(base.scenario, runs=10, workers=4, available=2 * one, sources=base.sources)
+    assert info.value.key == "--seeds" and info.value.file is None and "10 runs (4 at a time)" in info.value.message
+    assert estimate.check_memory(base.scenario, runs=10, workers=1, available=2 * one) == estimate.estimate(
+        base.scenario)
 
 
 def test_the_estimate_counts_the_baseline_agents() -> None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,63 @@ def test_the_cache_folder_is_named_by_the_kernel_sources(tmp_path: Path, monkeyp
     assert os.environ["NUMBA_CACHE_DIR"] == str(folder)
     assert str(folder) == numba.core.config.CACHE_DIR
     assert len(jit_cache.kernel_hash()) == 16
+
+
+def aged(path: Path, days: float) -> Path:
+    """Set the modification time of path and everything in it `days` back."""
+    when = time.time() - days * 86400
+    for p in [path, *path.rglob("*")] if path.is_dir() and not path.is_symlink() else [path]:
+        os.utime(p, (when, when), follow_symlinks=False)
+    return path
+
+
+def test_caches_of_other_versions_unused_for_a_day_are_removed(tmp_path: Path) -> None:
+    from indusco_sim.core import jit_cache
+
+    def folder(name: str, days: float, files: dict[str, float] | None = None) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        for file in files or {}:
+            (path / file).write_text("x")
+        aged(path, days)
+        for file, file_days in (files or {}).items():
+            aged(path / file, file_days)
+        return path
+
+    keep = tmp_path / ("numba-" + "a" * 16)
+    old = folder("numba-" + "b" * 16, 2, {"kernel.nbi": 2})
+    recent_file = folder("numba-" + "c" * 16, 2, {"kernel.nbi": 0.5})  # compiled into half a day ago
+    recent = folder("numba-" + "d" * 16, 0.5)
+    other = [folder("numba-old", 2), folder("numba-" + "e" * 15, 2), folder("cache-" + "f" * 16, 2)]
+    (tmp_path / ("numba-" + "1" * 16)).write_text("a file")
+    aged(tmp_path / ("numba-" + "1" * 16), 2)
+    (tmp_path / ("numba-" + "2" * 16)).symlink_to(old)
+    assert jit_cache.remove_stale(tmp_path, keep) == [old]
+    assert not old.exists() and recent_file.exists() and recent.exists() and all(p.exists() for p in other)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["numba-" + "c" * 16, "numba-" + "d" * 16, "numba-old", "numba-" + "e" * 15, "cache-" + "f" * 16,
+         "numba-" + "1" * 16, "numba-" + "2" * 16])
+    keep_dir = folder(keep.name, 3)  # this version's own folder is never removed
+    assert sorted(jit_cache.remove_stale(tmp_path, keep, min_age_s=3600)) == [recent_file, recent]
+    assert keep_dir.exists()
+    assert jit_cache.remove_stale(tmp_path / "missing", keep) == []
+
+
+def test_only_a_new_kernel_version_removes_old_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numba.core.config
+
+    from indusco_sim.core import jit_cache
+
+    monkeypatch.setenv("INDUSCO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("NUMBA_CACHE_DIR", os.environ.get("NUMBA_CACHE_DIR", ""))  # restored afterwards
+    monkeypatch.setattr(numba.core.config, "CACHE_DIR", numba.core.config.CACHE_DIR)
+    old = tmp_path / ("numba-" + "b" * 16)
+    old.mkdir()
+    aged(old, 2)
+    current = tmp_path / f"numba-{jit_cache.kernel_hash()}"
+    current.mkdir()
+    jit_cache.configure()  # this version's cache is there: nothing is removed
+    assert old.exists()
+    current.rmdir()
+    assert jit_cache.configure() == current
+    assert not old.exists()

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cli_helpers import BASELINE, assert_input_error, indusco_in_process, leftovers, write
+from cli_helpers import BASELINE, assert_drawn, assert_input_error, indusco_in_process, leftovers, write
 from indusco_sim.experiments import design, sweep_store
 from indusco_sim.experiments.sweep_spec import load_sweep
 
@@ -172,8 +172,11 @@ def test_sobol_indices_find_the_parameters_that_matter(tmp_path):
     assert abs(ind[(keys[2], "ST")]) < 0.02
     noise = report["seed_noise"].set_index("outcome")["seed_variance_share"]["final_cooperatives"]
     assert 0 < noise < 0.01
-    for name in ("indices.csv", "indices.parquet", "seed_noise.csv", "figures/final_cooperatives.png"):
-        assert (out / "sensitivity" / name).stat().st_size > 0
+    written = out / "sensitivity"
+    pd.testing.assert_frame_equal(pd.read_parquet(written / "indices.parquet"), report["indices"], check_dtype=False)
+    assert len(pd.read_csv(written / "indices.csv")) == len(report["indices"])
+    assert pd.read_csv(written / "seed_noise.csv")["outcome"].tolist() == report["seed_noise"]["outcome"].tolist()
+    assert_drawn(written / "figures" / "final_cooperatives.png", min_size=(300, 200))
     assert "final_cooperatives" in report["text"]
 
 
@@ -191,7 +194,8 @@ def test_morris_ranks_and_prim_finds_the_box(tmp_path):
     box = report["boxes"]
     first = box[(box["box"] == 1) & box["restricted"]]
     assert first["parameter"].tolist() == [keys[0]] and first["density"].iloc[0] >= 0.8
-    assert first["coverage"].iloc[0] > 0.8 and (lhs / "discover" / "tradeoff.png").stat().st_size > 0
+    assert first["coverage"].iloc[0] > 0.8
+    assert_drawn(lhs / "discover" / "tradeoff.png", min_size=(300, 200))
     got = indusco_in_process("discover", lhs, "--where", "regions_1942_08 == 9")
     assert_input_error(got, file=str(lhs), key="--where", says=("0 of 200",))
     got = indusco_in_process("sensitivity", lhs, "--outcome", "final_cooperativs")

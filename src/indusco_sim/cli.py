@@ -70,7 +70,7 @@ def run(
         from indusco_sim.experiments.single import simulate, write_results
         from indusco_sim.results.animation import MonthlySnapshots
 
-        check_memory(loaded.scenario)
+        check_memory(loaded.scenario, sources=loaded.sources, path=loaded.path)
         with claim(target), _progress(quiet) as bar:
             task = bar.add_task("simulating", total=None, date="")
 
@@ -100,7 +100,7 @@ def run_ensemble(loaded, target: Path, n: int, force: bool, started: float, sche
 
     seeds = ensemble.derive_seeds(loaded.scenario.seed, n)
     at_once = workers or max(1, os.cpu_count() or 1)
-    est = check_memory(loaded.scenario, n, 1 if scheduler else at_once)
+    est = check_memory(loaded.scenario, n, 1 if scheduler else at_once, sources=loaded.sources, path=loaded.path)
     if not quiet or est.run_seconds * n / at_once > 60:
         err_console.print(describe(est, n, at_once), markup=False)
     try:  # runs stream into the folder as they finish (a bounded window; the parent never holds them all)

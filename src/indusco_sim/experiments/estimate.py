@@ -45,12 +45,7 @@ def parent_bytes(est: Estimate, runs: int) -> int:
 
 def estimate(s: Scenario) -> Estimate:
     """Upper estimates for one run of `s` (every refugee wave in full, no worker leaving)."""
-    per_agent = s.population.job_seeker_share / s.population.persons_per_agent
-    arrivals = sum(e.persons * s.population.arrivals_scale * per_agent for e in s.events
-                   if e.enabled and e.type == "refugee_wave")
-    sizes = [i.target_members for i in s.industries.values()] or [1]
-    members = s.cooperatives.initial * (s.cooperatives.initial_size or max(sizes))
-    agents = int(arrivals + s.population.initial_workers + members)
+    agents = sum(n for _, n, _ in drivers(s))
     days = (s.time.end - s.time.start).days + 1
     ticks = max(1, days // 7 if s.time.tick == "week" else round(days / 30.44))
     return Estimate(agents, ticks, BASE_BYTES + BYTES_PER_AGENT * agents,
@@ -62,18 +57,50 @@ def available_bytes() -> int:
     return int(psutil.virtual_memory().available)
 
 
-def check_memory(s: Scenario, runs: int = 1, workers: int = 1, available: int | None = None) -> Estimate:
-    """InputError (exit 2) when `runs` runs, `workers` at a time, would need more memory than is free."""
+def drivers(s: Scenario) -> list[tuple[tuple, int, str]]:
+    """The scenario keys behind the worker agents of estimate(s), largest first: (key path, agents, what)."""
+    per_agent = s.population.job_seeker_share / s.population.persons_per_agent
+    arrivals = sum(e.persons * s.population.arrivals_scale * per_agent for e in s.events
+                   if e.enabled and e.type == "refugee_wave")
+    sizes = [i.target_members for i in s.industries.values()] or [1]
+    members = s.cooperatives.initial * (s.cooperatives.initial_size or max(sizes))
+    found = [(("population", "arrivals_scale"), int(arrivals), "the refugee waves' job-seekers"),
+             (("population", "initial_workers"), s.population.initial_workers, "the job-seekers waiting at the start"),
+             (("cooperatives", "initial"), int(members), "the members of the co-ops working at the start")]
+    return sorted(found, key=lambda d: -d[1])
+
+
+def check_memory(s: Scenario, runs: int = 1, workers: int = 1, available: int | None = None,
+                 sources: dict | None = None, path=None) -> Estimate:
+    """InputError (exit 2) when `runs` runs, `workers` at a time, would need more memory than is free.
+
+    When one run alone does not fit, the error names the scenario key that brings most of its worker agents,
+    with the file and line that set it (sources: the loaded scenario's key -> (file, line); path: its file,
+    for a key left at its default) and the most that would fit; otherwise (an ensemble) it names --seeds."""
     est = estimate(s)
     need = est.run_bytes * max(1, min(runs, workers)) + (parent_bytes(est, runs) if runs > 1 else 0)
     free = available_bytes() if available is None else available
-    if need > free:
-        what = "the run" if runs == 1 else f"{runs} runs ({min(runs, workers)} at a time)"
-        raise InputError(f"{what} would need about {gb(need)} of memory ({est.agents:,} worker agents), but "
-                         f"{gb(free)} is free", key="population.arrivals_scale" if runs == 1 else "--seeds",
-                         valid="fewer agents (a smaller arrivals_scale, more persons_per_agent) or fewer seeds, "
-                         f"so that it fits in {gb(free)}")
-    return est
+    if need <= free:
+        return est
+    what = "the run" if runs == 1 else f"{runs} runs ({min(runs, workers)} at a time)"
+    if est.run_bytes <= free:  # one run fits: fewer at a time, or fewer seeds
+        raise InputError(f"{what} would need about {gb(need)} of memory ({est.agents:,} worker agents a run), but "
+                         f"{gb(free)} is free", key="--seeds",
+                         valid=f"fewer seeds or fewer at a time (--workers), so that it fits in {gb(free)}")
+    key, agents, origin = drivers(s)[0]
+    file, line = (sources or {}).get(key, (str(path) if path else None, None))
+    room = max(0, (free - BASE_BYTES) // BYTES_PER_AGENT - (est.agents - agents))  # agents this key may bring
+    if key == ("population", "arrivals_scale"):
+        fits = s.population.arrivals_scale * room / max(agents, 1)
+        valid = (f"population.arrivals_scale of at most {fits:.3g} (or more population.persons_per_agent), so that "
+                 f"it fits in {gb(free)}")
+    elif key == ("population", "initial_workers"):
+        valid = f"population.initial_workers of at most {room:,}, so that it fits in {gb(free)}"
+    else:
+        size = s.cooperatives.initial_size or max([i.target_members for i in s.industries.values()] or [1])
+        valid = f"cooperatives.initial of at most {room // size:,}, so that it fits in {gb(free)}"
+    raise InputError(f"{what} would need about {gb(need)} of memory for {est.agents:,} worker agents, {agents:,} of "
+                     f"them {origin}, but {gb(free)} is free", file=file, line=line, key=".".join(key), valid=valid)
 
 
 def describe(est: Estimate, runs: int, workers: int) -> str:

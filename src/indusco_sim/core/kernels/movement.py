@@ -7,8 +7,8 @@ arrays they are given in place. Random numbers come from the tick's key (kernels
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
-from numba.cpython.unsafe.numbers import trailing_zeros
+from numba import config, njit
+from numba.cpython.unsafe.numbers import trailing_zeros as _intrinsic_trailing_zeros
 
 from indusco_sim.core.kernels.counts import count_equal
 from indusco_sim.core.kernels.random import GOLDEN, below, mix53
@@ -25,6 +25,16 @@ CHUNK = 16384  # workers marked, then settled, at a time (a multiple of 64): the
 HIGH_BITS = np.uint64(0x8080808080808080)
 NOT_MARKED = np.uint64(0xE3E3E3E3E3E3E3E3)  # ~MARK_BITS in every byte
 GATHER = np.uint64(0x0102040810204080)  # (x * GATHER) >> 56 collects bits 0, 8, .., 56 of x into bits 0..7
+
+
+def python_trailing_zeros(x):
+    """The count of trailing zero bits of x (uint64, not 0), in plain Python: numba's intrinsic cannot run with
+    NUMBA_DISABLE_JIT=1 (mutation testing, debugging), so _choose uses this one there."""
+    x = int(x)
+    return np.uint64((x & -x).bit_length() - 1)
+
+
+trailing_zeros = python_trailing_zeros if config.DISABLE_JIT else _intrinsic_trailing_zeros
 
 
 @njit(cache=True)

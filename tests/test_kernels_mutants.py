@@ -1,0 +1,464 @@
+"""Kernels on hand-made arrays, with exact expected values, for behaviour the other kernel tests left open
+(found by mutation testing, docs/reliability.md "Mutation testing"): shortest paths against a plain Dijkstra
+with blocked towns anywhere, ties, refuges and depots at their edges, war damage, counts of job-seekers and
+towns on the search radius."""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indusco_sim.core.bundles import Coops, Economy, Industries
+from indusco_sim.core.kernels import administration, allocation, collection, labour, lifecycle, paths, production, war
+from indusco_sim.core.kernels.counts import count_at_most, count_equal
+from indusco_sim.core.kernels.movement import towns_within
+from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
+
+
+def csr(n: int, edges: list[tuple[int, int, float]]):
+    """CSR arrays of directed edges (u, v, days), in the given order within each u."""
+    order = sorted(range(len(edges)), key=lambda e: edges[e][0])  # stable: keeps the order within a town
+    indptr = np.zeros(n + 1, np.int64)
+    for u, _, _ in edges:
+        indptr[u + 1] += 1
+    return (np.cumsum(indptr), np.array([edges[e][1] for e in order], np.int64),
+            np.array([edges[e][2] for e in order], np.float64))
+
+
+def dijkstra(n: int, edges, blocked, source: int) -> list[float]:
+    """Travel times from `source` over open towns only (a blocked source may still be left)."""
+    dist = [np.inf] * n
+    dist[source] = 0.0
+    queue = [(0.0, source)]
+    while queue:
+        d, u = heapq.heappop(queue)
+        if d > dist[u] or (blocked[u] and u != source):
+            continue
+        for a, v, w in edges:
+            if a == u and not blocked[v] and d + w < dist[v]:
+                dist[v] = d + w
+                heapq.heappush(queue, (d + w, v))
+    return dist
+
+
+@st.composite
+def networks(draw):
+    n = draw(st.integers(1, 7))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                                    st.sampled_from([1.0, 2.0, 3.0, 5.0])), max_size=16))
+    edges = []
+    for u, v, w in pairs:
+        if u != v:
+            edges += [(u, v, w), (v, u, w)]
+    blocked = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return n, edges, blocked
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_shortest_paths_match_dijkstra_and_the_hops_walk_them(net):
+    n, edges, blocked = net
+    dist, hop = paths.shortest_paths(*csr(n, edges), np.array(blocked, np.bool_))
+    weight = {}
+    for u, v, w in edges:
+        weight[u, v] = min(w, weight.get((u, v), np.inf))
+    for u in range(n):
+        assert dist[u].tolist() == dijkstra(n, edges, blocked, u)
+        for j in range(n):
+            if dist[u, j] == np.inf:
+                assert hop[u, j] == -1
+                continue
+            total, here, steps = 0.0, u, 0
+            while here != j:  # following the first hops covers exactly dist[u, j]
+                nxt = int(hop[here, j])
+                total += weight[here, nxt]
+                here, steps = nxt, steps + 1
+                assert steps <= n
+            assert total == dist[u, j]
+
+
+def test_ties_keep_the_first_route_found():
+    # town 0 is blocked and has two open neighbours (1 then 2) with equal routes to 3
+    edges = [(0, 1, 1.0), (0, 2, 1.0), (1, 3, 1.0), (2, 3, 1.0), (1, 0, 1.0), (2, 0, 1.0), (3, 1, 1.0), (3, 2, 1.0)]
+    dist, hop = paths.shortest_paths(*csr(4, edges), np.array([True, False, False, False]))
+    assert dist[0, 3] == 2.0 and hop[0, 3] == 1
+    dist, hop = paths.shortest_paths(*csr(4, edges), np.zeros(4, np.bool_))
+    assert dist[0, 3] == 2.0 and hop[0, 3] == 1 and hop[3, 0] == 1
+
+
+def test_the_refuge_is_the_nearest_open_town_lowest_id_on_ties():
+    inf = np.inf
+    dist = np.array([[0.0, 2.0, 2.0, 1.0], [2.0, 0.0, 1.0, 3.0], [2.0, 1.0, 0.0, inf], [1.0, 3.0, inf, 0.0]])
+    assert paths.nearest_open(dist, np.array([False, False, False, True])).tolist() == [1, 2, 1, 0]
+    assert paths.nearest_open(dist, np.array([False, True, True, True])).tolist() == [-1, 0, 0, 0]
+    assert paths.nearest_open(np.array([[0.0, inf], [inf, 0.0]]), np.zeros(2, np.bool_)).tolist() == [-1, -1]
+
+
+def test_a_depot_serves_up_to_its_radius_and_skips_closed_depots_and_blocked_towns():
+    dist = np.array([[0.0, 3.0, 1.0], [3.0, 0.0, 2.0], [1.0, 2.0, 0.0]])
+    depot_town = np.array([2, 1, 0], np.int32)
+    blocked = np.array([True, False, False])
+    out = paths.serving_depots(dist, depot_town, np.array([False, True, True]), blocked, 2.0)
+    assert out.tolist() == [-1, 1, 2]  # town 2: depot 2 (1 day), the closed depot 0 there skipped
+    out = paths.serving_depots(dist, depot_town, np.array([True, True, True]), np.zeros(3, np.bool_), 2.0)
+    assert out.tolist() == [2, 1, 0]
+    out = paths.serving_depots(dist, np.array([1, 1], np.int32), np.ones(2, np.bool_), np.zeros(3, np.bool_), 2.0)
+    assert out.tolist() == [-1, 0, 0]  # two depots in town 1: the lower id; town 2 is exactly 2 days away
+
+
+def test_war_damage_keeps_a_share_of_the_stocks_and_equipment_in_each_town():
+    keep = np.array([1.0, 0.5, 0.25])
+    d_town, c_town = np.array([1, 2], np.int32), np.array([0, 1, 2, 1], np.int32)
+    d_stock, d_equipment = np.array([[4.0, 8.0], [4.0, 8.0]]), np.array([2.0, 4.0])
+    c_stock, c_equipment = np.full((4, 2), 8.0), np.array([1.0, 2.0, 4.0, 8.0])
+    war.damage(keep, d_town, d_stock, d_equipment, c_town, c_stock, c_equipment)
+    assert d_stock.tolist() == [[2.0, 4.0], [1.0, 2.0]] and d_equipment.tolist() == [1.0, 1.0]
+    assert c_stock.tolist() == [[8.0, 8.0], [4.0, 4.0], [2.0, 2.0], [4.0, 4.0]]
+    assert c_equipment.tolist() == [1.0, 1.0, 1.0, 4.0]
+
+
+def test_job_seekers_are_counted_by_status_at_most_unemployed():
+    status = np.array([ARRIVING, UNEMPLOYED, MEMBER, LEFT, UNEMPLOYED, ARRIVING], np.int8)
+    assert count_at_most(status, UNEMPLOYED) == 4 and count_equal(status, UNEMPLOYED) == 2
+    assert count_at_most(status, ARRIVING) == 2 and count_at_most(status[:0], UNEMPLOYED) == 0
+
+
+def test_towns_within_the_radius_include_those_exactly_on_it():
+    dist = np.array([[0.0, 2.0, 2.5, np.inf], [2.0, 0.0, 1.0, 3.0], [2.5, 1.0, 0.0, 2.0], [np.inf, 3.0, 2.0, 0.0]])
+    start, towns = towns_within(dist, 2.0)
+    assert start.tolist() == [0, 1, 3, 5, 6]
+    assert [towns[start[u]:start[u + 1]].tolist() for u in range(4)] == [[1], [0, 2], [1, 3], [2]]
+
+
+# ---- allocation and labour -------------------------------------------------------------------------------------
+
+
+def test_open_depots_are_resupplied_up_to_their_scaled_limit():
+    stock, equipment = np.array([[1.0, 10.0], [1.0, 1.0], [0.0, 0.0]]), np.array([1.0, 0.0, 0.0])
+    is_open, scale = np.array([True, True, False]), np.array([2.0, 0.5, 1.0])
+    allocation.resupply_depots(stock, equipment, is_open, scale, np.array([3.0, 3.0]), np.array([5.0, 6.0]), 4.0, 6.0)
+    # depot 0: 1 + 3*2 = 7 (limit 10); 10 + 6 capped at 6*2 = 12; equipment 1 + 8 capped at 12
+    # depot 1: 1 + 1.5 = 2.5 (limit 2.5); 1 + 1.5 capped at 3 -> 2.5; equipment 0 + 2 capped at 3
+    assert stock.tolist() == [[7.0, 12.0], [2.5, 2.5], [0.0, 0.0]] and equipment.tolist() == [9.0, 2.0, 0.0]
+
+
+def test_labour_units_count_unskilled_members_at_their_productivity():
+    assert allocation.labour_units(10, 4, 0.5, 3) == (4 + 0.5 * 6) * 3 == 21.0
+
+
+def coops_of(**fields):
+    n = len(fields["members"])
+    zero_i = np.zeros(n, np.int32)
+    base = {"alive": np.ones(n, np.bool_), "town": zero_i, "industry": np.zeros(n, np.int8), "founders": zero_i,
+            "founded": zero_i, "equipment": np.full(n, 100.0), "capital": np.full(n, 1e6), "debt": np.zeros(n),
+            "stock": np.zeros((n, 2)), "output": np.zeros(n), "sales": np.zeros(n)}
+    base.update(fields)
+    base["members"] = np.asarray(base["members"], np.int32)
+    base["matched"] = np.asarray(base.get("matched", base["members"]), np.int32)
+    return tuple(Coops(**base))
+
+
+INDUSTRIES = tuple(Industries(recipe=np.array([[0.5, 0.0], [0.0, 1.0]]), output_per_member=np.array([2.0, 1.0]),
+                              equipment_per_member=np.array([2.0, 0.0]), price=np.ones(2),
+                              army=np.zeros(2, np.bool_), target_agents=np.full(2, 20, np.int64),
+                              material_price=np.array([10.0, 1.0])))
+ECONOMY = tuple(Economy(persons_per_agent=2, unskilled_productivity=0.5, stock_months=1.0, wage=1.0, wage_reserve=1.0,
+                        repayment_share=0.5, equipment_price=5.0, rule=0, months_per_tick=0.25, growth_per_agent=1.0))
+
+
+def test_plan_demand_per_cooperative():
+    coops = coops_of(members=[3, 3, 3, 3, 3], matched=[3, 1, 3, 3, 3], industry=np.array([0, 0, 1, 0, 0], np.int8),
+                     alive=np.array([True, True, True, False, True]), equipment=np.array([20.0, 20.0, 0.0, 0.0, 4.0]),
+                     stock=np.array([[1.0, 5.0], [0.0, 0.0], [0.0, 2.0], [0.0, 0.0], [10.0, 0.0]]))
+    depot_of = np.array([0, 0, 0, 0, -1], np.int64)
+    need, eq = allocation.plan_demand(coops, depot_of, INDUSTRIES, ECONOMY, 2.0, 0.25)
+    # co-op 0: 3 skilled agents of 2 persons = 6 persons -> output 12/month; equipment 20 / 2 per member * 2 = 20
+    #   -> capacity 12; materials for a month: 0.5 * 12 = 6, holds 1 -> 5 (resource 1 is no input: nothing);
+    #   equipment 3 agents * 2 persons * 2 = 12, holds 20 -> none
+    # co-op 1: 1 skilled + 2 at half = 2 agents = 4 persons -> 8; materials 4; equipment 12 - 20 -> none
+    # co-op 2 (industry 1, needs no equipment): 6 persons -> 6/month; resource 1: 6 - 2 = 4
+    # co-op 3 is dead, co-op 4 has no depot: nothing
+    assert need.tolist() == [[5.0, 0.0], [4.0, 0.0], [0.0, 4.0], [0.0, 0.0], [0.0, 0.0]]
+    assert eq.tolist() == [0.0, 0.0, 0.0, 0.0, 0.0]
+    short = coops_of(members=[3], equipment=np.array([4.0]), capital=np.array([1000.0]))
+    need, eq = allocation.plan_demand(short, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    # equipment 4 -> capacity 4 / 2 * 2 = 4 output; materials 0.5 * 4 * 1 month = 2 (cost 2 * 10 * 2 = 40);
+    # equipment wanted 12 - 4 = 8 at 5 * 2 = 80 more: 960 left covers it
+    assert need.tolist() == [[2.0, 0.0]] and eq.tolist() == [8.0]
+    poor = coops_of(members=[3], equipment=np.array([4.0]), capital=np.array([60.0]))
+    need, eq = allocation.plan_demand(poor, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    assert need.tolist() == [[2.0, 0.0]] and eq.tolist() == [2.0]  # 60 - 40 = 20 left: 2 of 8 units at 10
+    full = coops_of(members=[3], equipment=np.array([12.0]), stock=np.array([[6.0, 0.0]]))
+    need, eq = allocation.plan_demand(full, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    assert need.tolist() == [[0.0, 0.0]] and eq.tolist() == [0.0]  # holds exactly what it wants
+
+
+def test_ration_and_deliver_across_depots_and_resources():
+    need = np.array([[4.0, 0.0], [0.0, 2.0], [2.0, 2.0], [5.0, 5.0]])
+    eq_need = np.array([1.0, 0.0, 3.0, 9.0])
+    depot_of = np.array([0, 0, 1, -1], np.int64)
+    d_stock, d_eq = np.array([[2.0, 0.0], [10.0, 1.0]]), np.array([2.0, 0.0])
+    shipped, eq = allocation.ration(need, eq_need, depot_of, np.zeros(4, np.bool_), d_stock, d_eq,
+                                    allocation.PROPORTIONAL, 100.0)
+    # depot 0: resource 0, 2 for 4 -> half; resource 1 none in stock -> 0; equipment 2 for 1 -> all
+    # depot 1: resource 0, 10 for 2 -> all; resource 1, 1 for 2 -> half; no equipment
+    assert shipped.tolist() == [[2.0, 0.0], [0.0, 0.0], [2.0, 1.0], [0.0, 0.0]]
+    assert eq.tolist() == [1.0, 0.0, 0.0, 0.0]
+    c_stock, c_eq, capital, d_shipped = np.zeros((4, 2)), np.zeros(4), np.full(4, 100.0), np.full(2, 7.0)
+    allocation.deliver(shipped, eq, depot_of, d_stock, d_eq, d_shipped, c_stock, c_eq, capital,
+                       np.array([1.0, 2.0]), 3.0, 2.0)
+    assert d_shipped.tolist() == [2.0, 3.0] and d_stock.tolist() == [[0.0, 0.0], [8.0, 0.0]]
+    assert c_stock.tolist() == shipped.tolist() and c_eq.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert d_eq.tolist() == [1.0, 0.0]
+    assert capital.tolist() == [100.0 - (2 * 1 + 1 * 3) * 2, 100.0, 100.0 - (2 * 1 + 1 * 2) * 2, 100.0]
+    c_stock = np.zeros((1, 2))  # nothing of the first resource, some of the second: the second still moves
+    allocation.deliver(np.array([[0.0, 1.5]]), np.zeros(1), np.zeros(1, np.int64), np.array([[1.0, 2.0]]),
+                       np.zeros(1), np.zeros(1), c_stock, np.zeros(1), np.zeros(1), np.ones(2), 1.0, 1.0)
+    assert c_stock.tolist() == [[0.0, 1.5]]
+
+
+def test_vacancies_grow_with_age_and_stop_at_the_target():
+    alive = np.array([True, True, True, False, True])
+    members, founders, founded = np.array([5, 5, 20, 0, 5]), np.full(5, 5), np.array([0, 8, 0, 0, 0])
+    target = np.array([20], np.int64)
+    out = labour.plan_vacancies(alive, members, founders, founded, 12, 0.25, 2.0, target, np.zeros(5, np.int8),
+                                np.full(5, 1e9), 1.0, 1.0)
+    # co-op 0: 12 ticks of a quarter month at 2 a month = 6 more than its 5 founders -> 11 - 5 = 6
+    # co-op 1: founded at tick 8: 4 ticks -> 2 more -> 7 - 5 = 2; co-op 2 is at its target; co-op 3 is dead
+    assert out.tolist() == [6, 2, 0, 0, 6]
+    poor = labour.plan_vacancies(alive, members, founders, founded, 12, 0.25, 2.0, target, np.zeros(5, np.int8),
+                                 np.array([16.0, 1e9, 1e9, 1e9, 1e9]), 2.0, 1.0)
+    assert poor.tolist() == [3, 2, 0, 0, 6]  # 16 / (1 * 2) = 8 members affordable: 3 more
+
+
+def test_without_unskilled_hiring_only_skills_match():
+    w_status = np.array([UNEMPLOYED, UNEMPLOYED], np.int8)
+    w_town, w_skill, w_employer = np.zeros(2, np.int32), np.array([1, 0], np.int8), np.full(2, -1, np.int32)
+    members, matched = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
+                                members, matched, np.array([2], np.int64), 1, 2, False)
+    assert hires == 1 and w_employer.tolist() == [-1, 0] and members.tolist() == [1] and matched.tolist() == [1]
+
+
+def test_a_closed_depot_or_a_co_op_without_one_comes_first_and_the_rest_are_still_served():
+    stock, equipment = np.array([[1.0], [1.0]]), np.zeros(2)
+    allocation.resupply_depots(stock, equipment, np.array([False, True]), np.ones(2), np.array([2.0]),
+                               np.array([9.0]), 1.0, 9.0)
+    assert stock.tolist() == [[1.0], [3.0]] and equipment.tolist() == [0.0, 1.0]
+    need, depot_of = np.array([[1.0], [1.0]]), np.array([-1, 0], np.int64)
+    shipped, eq = allocation.ration(need, np.zeros(2), depot_of, np.zeros(2, np.bool_), np.array([[5.0]]),
+                                    np.zeros(1), allocation.PROPORTIONAL, 100.0)
+    assert shipped.tolist() == [[0.0], [1.0]]
+    c_stock = np.zeros((2, 1))
+    allocation.deliver(shipped, eq, depot_of, np.array([[5.0]]), np.zeros(1), np.zeros(1), c_stock, np.zeros(2),
+                       np.zeros(2), np.ones(1), 1.0, 1.0)
+    assert c_stock.tolist() == [[0.0], [1.0]]
+
+
+def test_demand_covers_the_longer_of_the_tick_and_the_stock_months_and_a_broke_full_co_op_wants_nothing():
+    coops = coops_of(members=[3], equipment=np.array([12.0]))
+    need, _ = allocation.plan_demand(coops, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 2.0)
+    assert need.tolist() == [[12.0, 0.0]]  # 12 output a month for a two-month tick: 0.5 * 12 * 2
+    broke = coops_of(members=[3], equipment=np.array([12.0]), stock=np.array([[6.0, 0.0]]), capital=np.array([0.0]))
+    need, eq = allocation.plan_demand(broke, np.zeros(1, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.5)
+    assert need.tolist() == [[0.0, 0.0]] and eq.tolist() == [0.0]
+
+
+def test_the_allocation_phase_serves_live_co_ops_with_a_depot_then_hires():
+    def run(unskilled: float):
+        coops = coops_of(members=[2, 2, 2], town=np.array([0, 0, 1], np.int32), founders=np.full(3, 2, np.int32),
+                         alive=np.array([True, False, True]), capital=np.full(3, 1000.0), stock=np.zeros((3, 1)),
+                         equipment=np.zeros(3))
+        industries = tuple(Industries(recipe=np.ones((2, 1)), output_per_member=np.ones(2),
+                                      equipment_per_member=np.zeros(2), price=np.ones(2), army=np.zeros(2, np.bool_),
+                                      target_agents=np.full(2, 3, np.int64), material_price=np.ones(1)))
+        economy = tuple(Economy(persons_per_agent=1, unskilled_productivity=unskilled, stock_months=1.0, wage=1.0,
+                                wage_reserve=0.0, repayment_share=0.5, equipment_price=1.0, rule=0,
+                                months_per_tick=1.0, growth_per_agent=10.0))
+        depots = (np.array([[10.0]]), np.zeros(1), np.zeros(1), np.ones(1, np.bool_), np.ones(1))
+        workers = (np.array([UNEMPLOYED], np.int8), np.zeros(1, np.int32), np.ones(1, np.int8),
+                   np.full(1, -1, np.int32))
+        supply = (np.zeros(1), np.full(1, 100.0), 0.0, 0.0, 100.0)
+        vac = allocation.allocate_phase(depots, coops, workers, np.array([0, -1], np.int64), industries, economy,
+                                        supply, 1.0, 1.0, 4, 2)
+        return vac, coops, workers, depots
+
+    vac, coops, workers, depots = run(0.0)  # no unskilled work: the worker of the other trade is not hired
+    c = Coops(*coops)
+    assert c.stock.tolist() == [[2.0], [0.0], [0.0]] and depots[0].tolist() == [[8.0]]  # co-op 0 only
+    assert c.capital.tolist() == [998.0, 1000.0, 1000.0]
+    assert workers[3].tolist() == [-1] and vac.tolist() == [[1, 0], [1, 0]]
+    vac, coops, workers, _ = run(0.5)
+    assert workers[3].tolist() == [0] and Coops(*coops).members.tolist() == [3, 2, 2]
+    assert vac.tolist() == [[0, 0], [1, 0]]
+
+
+def test_vacancies_by_town_and_industry_and_without_a_wage_reserve():
+    vac = labour.vacancies_by_town(np.array([2, 0, 3, 1]), np.array([1, 0, 1, 0], np.int32),
+                                   np.array([0, 1, 0, 1], np.int8), 2, 2)
+    assert vac.tolist() == [[0, 1], [5, 0]]
+    out = labour.plan_vacancies(np.ones(1, np.bool_), np.array([2]), np.array([2]), np.zeros(1), 4, 1.0, 1.0,
+                                np.array([5], np.int64), np.zeros(1, np.int8), np.zeros(1), 1.0, 0.0)
+    assert out.tolist() == [3]  # no reserve asked: capital does not limit hiring
+
+
+def test_a_worker_with_no_vacancy_in_reach_does_not_stop_the_others_being_hired():
+    w_status = np.array([UNEMPLOYED, UNEMPLOYED], np.int8)
+    w_town, w_skill, w_employer = np.array([1, 0], np.int32), np.zeros(2, np.int8), np.full(2, -1, np.int32)
+    members, matched = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
+                                members, matched, np.array([1], np.int64), 2, 1, True)
+    assert hires == 1 and w_employer.tolist() == [-1, 0] and w_status.tolist() == [UNEMPLOYED, MEMBER]
+
+
+def test_production_per_co_op_dead_equipment_bound_and_at_a_loss():
+    stock = np.array([[5.0, 0.0], [10.0, 3.0], [0.0, 0.0]])
+    capital, debt = np.array([7.0, 100.0, 50.0]), np.array([0.0, 50.0, 20.0])
+    output, sales = np.full(3, 9.0), np.full(3, 9.0)
+    coops = coops_of(members=[10, 10, 10], alive=np.array([False, True, True]), equipment=np.array([0.0, 4.0, 100.0]),
+                     stock=stock, capital=capital, debt=debt, output=output, sales=sales)
+    industries = tuple(Industries(recipe=np.array([[0.5, 0.0]]), output_per_member=np.array([4.0]),
+                                  equipment_per_member=np.array([2.0]), price=np.array([5.0]),
+                                  army=np.zeros(1, np.bool_), target_agents=np.ones(1, np.int64),
+                                  material_price=np.array([3.0, 1.0])))
+    economy = tuple(Economy(persons_per_agent=1, unskilled_productivity=0.5, stock_months=1.0, wage=0.1,
+                            wage_reserve=0.1, repayment_share=0.5, equipment_price=1.0, rule=0, months_per_tick=0.5,
+                            growth_per_agent=1.0))
+    repaid = production.produce(coops, industries, economy, 2.0, 0.5)
+    # co-op 1: labour 10 * 4 * 0.5 = 20, equipment 4 / 2 * 4 * 0.5 = 4, materials 10 / 0.5 = 20 -> 4
+    # revenue 4 * 5 * 2 = 40, wages 10 * 0.1 * 0.5 * 2 = 1, materials 4 * 1.5 * 2 = 12: surplus 27, half repaid
+    # co-op 2: no materials, no output; wages 1: a loss, nothing repaid
+    assert output.tolist() == [0.0, 4.0, 0.0] and sales.tolist() == [0.0, 40.0, 0.0]
+    assert stock.tolist() == [[5.0, 0.0], [8.0, 3.0], [0.0, 0.0]]
+    assert repaid == 13.5 and debt.tolist() == [0.0, 36.5, 20.0] and capital.tolist() == [7.0, 125.5, 49.0]
+
+
+# ---- founding, failure, administration, collection ---------------------------------------------------------------
+
+
+def test_fail_or_flee_each_rule_at_its_edge():
+    # co-op 0 is dead (and draws nothing); 1 flees to a refuge in region 0; 2 draws exactly flee_success: lost;
+    # 3 flees to a refuge town outside every region: keeps its region; 4 owes exactly its limit: stays;
+    # 5 has exactly min_agents members: stays; 6 draws below p_fail: dissolved; 7 is healthy: stays
+    alive = np.array([False, True, True, True, True, True, True, True])
+    town = np.array([0, 1, 1, 3, 0, 0, 0, 0], np.int32)
+    region = np.array([1, 1, 1, 1, 1, 1, 1, 1], np.int16)
+    members = np.array([9, 9, 9, 9, 4, 3, 9, 9], np.int32)
+    capital = np.array([0.0, 0.0, 0.0, 0.0, -8.0, 0.0, 0.0, 0.0])
+    died, fate = np.full(8, -1, np.int32), np.zeros(8, np.int8)
+    blocked = np.array([False, True, False, True])
+    refuge = np.array([-1, 2, -1, 0], np.int32)
+    town_region = np.array([1, 1, 0, -1], np.int16)
+    u_fail = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.05, 0.9])  # one pair per live co-op, in id order
+    u_flee = np.array([0.1, 0.5, 0.1, 0.9, 0.9, 0.9, 0.9])
+    changed = lifecycle.fail_or_flee((alive, town, region, members, capital, died, fate), u_fail, u_flee,
+                                     (blocked, refuge, town_region), 0.1, 0.5, 2.0, 3, 7)
+    assert alive.tolist() == [False, True, False, True, True, True, False, True]
+    assert town.tolist() == [0, 2, 1, 0, 0, 0, 0, 0] and region.tolist() == [1, 0, 1, 1, 1, 1, 1, 1]
+    assert fate.tolist() == [0, 0, lifecycle.FATE_LOST, 0, 0, 0, lifecycle.FATE_FAILED, 0]
+    assert died.tolist() == [-1, -1, 7, -1, -1, -1, 7, -1] and changed == 4
+
+
+def test_members_of_closed_co_ops_are_released_where_they_are_and_of_moved_ones_follow():
+    w_status = np.array([MEMBER, MEMBER, UNEMPLOYED, ARRIVING, LEFT], np.int8)
+    w_town, w_skill = np.array([0, 0, 1, 1, 0], np.int32), np.array([1, 0, 0, 1, 0], np.int8)
+    w_employer = np.array([0, 1, -1, -1, -1], np.int32)
+    out = lifecycle.release_members(w_status, w_town, w_skill, w_employer, np.array([False, True]),
+                                    np.array([0, 2], np.int32), 3, 2)
+    assert w_status.tolist() == [UNEMPLOYED, MEMBER, UNEMPLOYED, ARRIVING, LEFT]
+    assert w_employer.tolist() == [-1, 1, -1, -1, -1] and w_town.tolist() == [0, 2, 1, 1, 0]
+    assert out.tolist() == [[0, 1], [1, 0], [0, 0]]
+
+
+def test_founding_candidates_skip_a_bad_town_or_skill_and_go_on():
+    recipe = np.ones((2, 1))
+    towns, skills, sizes = lifecycle.founding_candidates(
+        np.array([[9, 9], [2, 5]], np.int64), np.array([0, 0], np.int16), np.ones(1, np.bool_),
+        np.array([0, 0], np.int64), np.ones((1, 1)), recipe, np.array([True, False]), 3)
+    assert (towns.tolist(), skills.tolist(), sizes.tolist()) == ([1], [1], [5])
+
+
+def test_a_founding_may_use_the_fund_to_the_last_dollar():
+    chosen, _, _, used = lifecycle.choose_foundings(
+        np.array([0], np.int64), np.array([0], np.int64), np.array([10], np.int64), np.array([0.5]),
+        np.zeros(1, np.int16), np.ones(1), np.array([1.0]), 1000.0, np.array([12], np.int64), 100.0)
+    assert chosen.tolist() == [0] and used == 1000.0
+
+
+def test_new_co_ops_open_and_their_founders_join_them():
+    n = 4
+    table = (np.zeros(n, np.int32), np.zeros(n, np.int8), np.zeros(n, np.int16), np.zeros(n, np.int32),
+             np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n), np.zeros(n), np.zeros(n),
+             np.full(n, -1, np.int32), np.zeros(n, np.bool_))
+    new = (np.array([2, 0], np.int64), np.array([1, 0], np.int64), np.array([3, 1], np.int16),
+           np.array([2, 3], np.int64), np.array([200.0, 300.0]))
+    lifecycle.open_coops(1, new, 9, table)
+    town, industry, region, members, founders, matched, capital, debt, loan, founded, alive = table
+    assert alive.tolist() == [False, True, True, False] and founded.tolist() == [-1, 9, 9, -1]
+    assert (town.tolist(), industry.tolist(), region.tolist()) == ([0, 2, 0, 0], [0, 1, 0, 0], [0, 3, 1, 0])
+    assert members.tolist() == founders.tolist() == matched.tolist() == [0, 2, 3, 0]
+    assert capital.tolist() == debt.tolist() == loan.tolist() == [0.0, 200.0, 300.0, 0.0]
+    # workers: the lowest ids of each skill in each town join, as many as the founders
+    w_status = np.array([MEMBER, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED], np.int8)
+    w_town = np.array([2, 2, 0, 2, 0, 2, 0], np.int32)
+    w_skill = np.array([1, 1, 0, 1, 0, 1, 0], np.int8)
+    w_employer = np.array([3, -1, -1, -1, -1, -1, -1], np.int32)
+    lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 1, new[0], new[1], new[3], 3, 2)
+    assert w_status.tolist() == [MEMBER] * 5 + [UNEMPLOYED, MEMBER]  # town 2 needed two of skill 1 only
+    assert w_employer.tolist() == [3, 1, 2, 1, 2, -1, 2]
+
+
+def line_dist(n: int) -> np.ndarray:
+    pos = np.arange(float(n))
+    return np.abs(pos[:, None] - pos[None, :])
+
+
+def test_supervision_load_skips_co_ops_without_a_region_and_charges_the_longest_trip_when_cut_off():
+    dist = line_dist(3)
+    dist[:, 2] = dist[2, :] = np.inf  # town 2 is cut off from everything
+    dist[2, 2] = 0.0
+    alive = np.ones(3, np.bool_)
+    load, count, per_town = administration.supervision_load(
+        alive, np.array([-1, 0, 0], np.int16), np.array([0, 1, 2], np.int32), np.array([0], np.int32), dist, 1,
+        0.5, 0.25)
+    # co-op 1: 0.5 + 0.25 * 1 day; co-op 2 cannot reach the HQ: the longest trip the HQ has (1 day)
+    assert load.tolist() == [0.75 + 0.75] and count.tolist() == [2] and per_town.tolist() == [1, 1, 1]
+
+
+def test_the_far_part_at_its_edges():
+    dist = line_dist(5)  # towns 0 - 1 - 2 - 3 - 4, a day apart
+    region = np.zeros(5, np.int16)
+
+    def part(hq: int, per_town, depots):
+        mask, new_hq, coops = administration.far_part(0, region, np.array([hq], np.int32), np.array(per_town), dist,
+                                                      np.array(depots, np.bool_))
+        return [t for t in range(5) if mask[t]], new_hq, coops
+
+    # only the HQ has co-ops: no pole, no part
+    assert part(4, [0, 0, 0, 0, 3], [True] * 5) == ([], -1, 0)
+    # pole: town 0, the farthest with co-ops; town 2 is as near the HQ as the pole: not in the part; the depot
+    # town 3, outside the part, does not count however many co-ops it has
+    assert part(4, [2, 0, 1, 5, 1], [True, False, True, True, False]) == ([0, 1], 0, 2)
+    # a farthest town without co-ops is not the pole (town 1 is); two depot towns with one co-op: the lower id
+    assert part(4, [0, 1, 1, 0, 4], [False, True, True, False, False]) == ([0, 1, 2], 1, 2)
+    # towns 0 and 4 equally far from the HQ (town 2): the lower id is the pole
+    assert part(2, [1, 0, 1, 0, 1], [True, False, False, False, True]) == ([0], 0, 1)
+    # the first depot town keeps the HQ against a later one with fewer co-ops
+    assert part(4, [3, 1, 0, 0, 1], [True, True, False, False, False]) == ([0, 1], 0, 4)
+
+
+def test_a_region_with_no_staff_and_no_load_counts_as_overloaded():
+    arrays = (np.array([True]), np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]))
+    administration.update_organisers(*arrays, 25.0, 0.0, 0.0, 0.5, 0.9, 0.25)
+    assert arrays[4].tolist() == [1.25]
+
+
+def test_collection_skips_co_ops_without_a_region_and_goes_on():
+    coops = (np.ones(2, np.bool_), np.array([-1, 0], np.int16), np.zeros(2, np.int32), np.zeros(2, np.int8),
+             np.array([3, 4], np.int32), np.zeros(2), np.zeros(2), np.zeros(2))
+    workers = (np.zeros(0, np.int8), np.zeros(0, np.int32), np.zeros(0, np.int8))
+    out, _, by_town = collection.collect_regions(coops, workers, np.zeros(1, np.int16), 1, 1, 1, 1.0, 4.0)
+    assert out[0, 0] == 1 and out[0, 1] == 4 and by_town.tolist() == [[2], [7]]
