@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from indusco_sim.core.bundles import Coops, Economy, Industries
 from indusco_sim.core.kernels import administration, allocation, collection, labour, lifecycle, paths, production, war
-from indusco_sim.core.kernels.counts import count_at_most, count_equal
+from indusco_sim.core.kernels.counts import count_at_most, count_equal, same_tally, tally_of
 from indusco_sim.core.kernels.movement import towns_within
 from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
 
@@ -238,9 +238,11 @@ def test_without_unskilled_hiring_only_skills_match():
     w_status = np.array([UNEMPLOYED, UNEMPLOYED], np.int8)
     w_town, w_skill, w_employer = np.zeros(2, np.int32), np.array([1, 0], np.int8), np.full(2, -1, np.int32)
     members, matched = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    tally = tally_of(w_status, w_town, w_skill, 1, 2, room=2)
     hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
-                                members, matched, np.array([2], np.int64), 1, 2, False)
+                                members, matched, np.array([2], np.int64), 1, 2, False, tally)
     assert hires == 1 and w_employer.tolist() == [-1, 0] and members.tolist() == [1] and matched.tolist() == [1]
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 1, 2))
 
 
 def test_a_closed_depot_or_a_co_op_without_one_comes_first_and_the_rest_are_still_served():
@@ -282,8 +284,10 @@ def test_the_allocation_phase_serves_live_co_ops_with_a_depot_then_hires():
         workers = (np.array([UNEMPLOYED], np.int8), np.zeros(1, np.int32), np.ones(1, np.int8),
                    np.full(1, -1, np.int32))
         supply = (np.zeros(1), np.full(1, 100.0), 0.0, 0.0, 100.0)
+        tally = tally_of(workers[0], workers[1], workers[2], 2, 2, room=4)
         vac = allocation.allocate_phase(depots, coops, workers, np.array([0, -1], np.int64), industries, economy,
-                                        supply, 1.0, 1.0, 4, 2)
+                                        supply, 1.0, 1.0, 4, 2, tally)
+        assert same_tally(tally, tally_of(workers[0], workers[1], workers[2], 2, 2))
         return vac, coops, workers, depots
 
     vac, coops, workers, depots = run(0.0)  # no unskilled work: the worker of the other trade is not hired
@@ -309,8 +313,10 @@ def test_a_worker_with_no_vacancy_in_reach_does_not_stop_the_others_being_hired(
     w_status = np.array([UNEMPLOYED, UNEMPLOYED], np.int8)
     w_town, w_skill, w_employer = np.array([1, 0], np.int32), np.zeros(2, np.int8), np.full(2, -1, np.int32)
     members, matched = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    tally = tally_of(w_status, w_town, w_skill, 2, 1, room=2)
     hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
-                                members, matched, np.array([1], np.int64), 2, 1, True)
+                                members, matched, np.array([1], np.int64), 2, 1, True, tally)
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 2, 1))
     assert hires == 1 and w_employer.tolist() == [-1, 0] and w_status.tolist() == [UNEMPLOYED, MEMBER]
 
 
@@ -366,11 +372,13 @@ def test_members_of_closed_co_ops_are_released_where_they_are_and_of_moved_ones_
     w_status = np.array([MEMBER, MEMBER, UNEMPLOYED, ARRIVING, LEFT], np.int8)
     w_town, w_skill = np.array([0, 0, 1, 1, 0], np.int32), np.array([1, 0, 0, 1, 0], np.int8)
     w_employer = np.array([0, 1, -1, -1, -1], np.int32)
-    out = lifecycle.release_members(w_status, w_town, w_skill, w_employer, np.array([False, True]),
-                                    np.array([0, 2], np.int32), 3, 2)
+    tally = tally_of(w_status, w_town, w_skill, 3, 2)
+    released = lifecycle.release_members(w_status, w_town, w_skill, w_employer, np.array([False, True]),
+                                         np.array([0, 2], np.int32), tally)
     assert w_status.tolist() == [UNEMPLOYED, MEMBER, UNEMPLOYED, ARRIVING, LEFT]
     assert w_employer.tolist() == [-1, 1, -1, -1, -1] and w_town.tolist() == [0, 2, 1, 1, 0]
-    assert out.tolist() == [[0, 1], [1, 0], [0, 0]]
+    assert released == 1 and tally[0].tolist() == [[0, 1], [1, 0], [0, 0]]
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2))
 
 
 def test_founding_candidates_skip_a_bad_town_or_skill_and_go_on():
@@ -406,7 +414,9 @@ def test_new_co_ops_open_and_their_founders_join_them():
     w_town = np.array([2, 2, 0, 2, 0, 2, 0], np.int32)
     w_skill = np.array([1, 1, 0, 1, 0, 1, 0], np.int8)
     w_employer = np.array([3, -1, -1, -1, -1, -1, -1], np.int32)
-    lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 1, new[0], new[1], new[3], 3, 2)
+    tally = tally_of(w_status, w_town, w_skill, 3, 2, room=5)
+    lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 1, new[0], new[1], new[3], 3, 2, tally)
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2))
     assert w_status.tolist() == [MEMBER] * 5 + [UNEMPLOYED, MEMBER]  # town 2 needed two of skill 1 only
     assert w_employer.tolist() == [3, 1, 2, 1, 2, -1, 2]
 
@@ -459,6 +469,6 @@ def test_a_region_with_no_staff_and_no_load_counts_as_overloaded():
 def test_collection_skips_co_ops_without_a_region_and_goes_on():
     coops = (np.ones(2, np.bool_), np.array([-1, 0], np.int16), np.zeros(2, np.int32), np.zeros(2, np.int8),
              np.array([3, 4], np.int32), np.zeros(2), np.zeros(2), np.zeros(2))
-    workers = (np.zeros(0, np.int8), np.zeros(0, np.int32), np.zeros(0, np.int8))
-    out, _, by_town = collection.collect_regions(coops, workers, np.zeros(1, np.int16), 1, 1, 1, 1.0, 4.0)
+    tally = tally_of(np.zeros(0, np.int8), np.zeros(0, np.int32), np.zeros(0, np.int8), 1, 1)
+    out, _, by_town = collection.collect_regions(coops, tally, np.zeros(1, np.int16), 1, 1, 1, 1.0, 4.0)
     assert out[0, 0] == 1 and out[0, 1] == 4 and by_town.tolist() == [[2], [7]]

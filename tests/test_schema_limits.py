@@ -95,6 +95,8 @@ BOUNDS = [
     ("administration.split_threshold", 0, None, False, True),
     ("administration.split_months", 0, None, False, False),
     ("administration.split_min_cooperatives", 1, None, True, False),
+    ("administration.split_min_days", 0, None, False, False),
+    ("administration.exposed_speed_km_per_day", 0, None, False, True),
     ("war.bombing_scale", 0, None, False, False),
     ("war.damage_per_raid", 0, 1, False, False),
     ("seed", 0, 2**63 - 1, True, False),
@@ -219,8 +221,9 @@ def test_numbers_are_finite_and_at_most_a_trillion_in_size():
     assert MAX_MAGNITUDE == 1e12
     accepts(nested("finance.fund_initial", 1e12))
     refuses(nested("finance.fund_initial", 1e12 + 0.5), "too large")
-    accepts(nested("geography.detour_factor", {"rail": -1e12, "road": 1.0, "river": 1.0}))
-    refuses(nested("geography.detour_factor", {"rail": -1e12 - 0.5, "road": 1.0, "river": 1.0}), "too large")
+    accepts(nested("geography.detour_factor", {"rail": 1e12, "road": 1.0, "river": 1.0}))
+    refuses(nested("geography.detour_factor", {"rail": 1e12 + 0.5, "road": 1.0, "river": 1.0}), "too large")
+    refuses(nested("geography.detour_factor", {"rail": 0.0, "road": 1.0, "river": 1.0}), "greater than 0")
     refuses(nested("population.skill_shares", {"food": 2e12}), "too large")  # values of a mapping too
     for bad in (math.inf, -math.inf, math.nan):
         refuses(nested("geography.detour_factor", {"rail": bad, "road": 1.0, "river": 1.0}), "rail")
@@ -265,7 +268,9 @@ ASSUMPTIONS = {
     "administration.staff_growth_share", "administration.max_staff", "administration.founding_cost",
     "administration.founding_reach_days", "administration.supervision_cost", "administration.travel_cost",
     "administration.split_threshold", "administration.split_months", "administration.split_min_cooperatives",
-    "war.damage_per_raid", "industries.*.price", "industries.*.output_per_member", "industries.*.inputs",
+    "administration.split_min_days", "administration.organiser_speed_km_per_day",
+    "administration.exposed_speed_km_per_day", "war.damage_per_raid", "industries.*.price",
+    "industries.*.output_per_member", "industries.*.inputs",
     "industries.*.equipment_per_member", "resources.*.price",
 }
 
