@@ -189,7 +189,6 @@ class IndusModel(mesa.Model):
             self.admin_dist = shortest_paths(self.network.indptr, self.network.indices, self.organiser_legs,
                                              self.occupied)[0]
 
-
     def depot_open(self, tick: int) -> np.ndarray:
         return (self.depot_opens <= tick) & ~self.occupied[self.depot_town]
 
