@@ -41,8 +41,8 @@ def far_part(r, town_region, hq, per_town, dist, is_depot_town):
     If the front has cut the HQ off from some of the region's towns with cooperatives, the part is those cut-off
     towns that the one with the most cooperatives can reach. Otherwise the far pole is the town of the region
     with cooperatives that is farthest (travel days) from the HQ, and the part is every town of the region
-    nearer the pole than the HQ. Its HQ is the part's town with the
-    most cooperatives, depot towns first (ties: lowest town id).
+    nearer the pole than the HQ. Its HQ is the part's town with the most cooperatives, depot towns first (ties:
+    lowest town id).
     Returns (mask bool[T], new hq town or -1, cooperatives in the part).
     """
     n = town_region.shape[0]
