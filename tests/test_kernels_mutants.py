@@ -462,3 +462,15 @@ def test_collection_skips_co_ops_without_a_region_and_goes_on():
     workers = (np.zeros(0, np.int8), np.zeros(0, np.int32), np.zeros(0, np.int8))
     out, _, by_town = collection.collect_regions(coops, workers, np.zeros(1, np.int16), 1, 1, 1, 1.0, 4.0)
     assert out[0, 0] == 1 and out[0, 1] == 4 and by_town.tolist() == [[2], [7]]
+
+
+def test_demand_after_a_dead_co_op_and_labour_bound_production_with_persons_per_agent():
+    coops = coops_of(members=[3, 3], alive=np.array([False, True]), equipment=np.full(2, 20.0))
+    need, _ = allocation.plan_demand(coops, np.zeros(2, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.25)
+    assert need.tolist() == [[0.0, 0.0], [6.0, 0.0]]  # the live co-op is still served: 0.5 * 12
+    stock, capital, output = np.array([[100.0, 0.0]]), np.array([0.0]), np.zeros(1)
+    coops = coops_of(members=[2], equipment=np.array([100.0]), stock=stock, capital=capital, output=output)
+    production.produce(coops, INDUSTRIES, ECONOMY, 1.0, 0.5)  # 2 agents of 2 persons
+    # labour: 4 persons * 2 a month * half a month = 4 (equipment allows 100 / 2 * 2 * 0.5 = 50)
+    assert output.tolist() == [4.0] and stock.tolist() == [[98.0, 0.0]]
+    assert capital.tolist() == [4.0 - 2 * 2 * 1.0 * 0.5]  # sales 4 at price 1; wages 4 persons at 1 a month
