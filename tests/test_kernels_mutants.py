@@ -472,3 +472,44 @@ def test_collection_skips_co_ops_without_a_region_and_goes_on():
     tally = tally_of(np.zeros(0, np.int8), np.zeros(0, np.int32), np.zeros(0, np.int8), 1, 1)
     out, _, by_town = collection.collect_regions(coops, tally, np.zeros(1, np.int16), 1, 1, 1, 1.0, 4.0)
     assert out[0, 0] == 1 and out[0, 1] == 4 and by_town.tolist() == [[2], [7]]
+
+
+def test_demand_after_a_dead_co_op_and_labour_bound_production_with_persons_per_agent():
+    coops = coops_of(members=[3, 3], alive=np.array([False, True]), equipment=np.full(2, 20.0))
+    need, _ = allocation.plan_demand(coops, np.zeros(2, np.int64), INDUSTRIES, ECONOMY, 2.0, 0.25)
+    assert need.tolist() == [[0.0, 0.0], [6.0, 0.0]]  # the live co-op is still served: 0.5 * 12
+    stock, capital, output = np.array([[100.0, 0.0]]), np.array([0.0]), np.zeros(1)
+    coops = coops_of(members=[2], equipment=np.array([100.0]), stock=stock, capital=capital, output=output)
+    production.produce(coops, INDUSTRIES, ECONOMY, 1.0, 0.5)  # 2 agents of 2 persons
+    # labour: 4 persons * 2 a month * half a month = 4 (equipment allows 100 / 2 * 2 * 0.5 = 50)
+    assert output.tolist() == [4.0] and stock.tolist() == [[98.0, 0.0]]
+    assert capital.tolist() == [4.0 - 2 * 2 * 1.0 * 0.5]  # sales 4 at price 1; wages 4 persons at 1 a month
+
+
+def test_founding_and_administration_edges():
+    # a dead co-op first does not stop the load of the others
+    load, count, _ = administration.supervision_load(np.array([False, True]), np.zeros(2, np.int16),
+                                                     np.zeros(2, np.int32), np.array([0], np.int32), line_dist(1), 1,
+                                                     0.5, 0.25)
+    assert load.tolist() == [0.5] and count.tolist() == [1]
+    region = np.zeros(5, np.int16)
+    half = line_dist(5) / 2  # towns half a day apart: a pole half a day from the HQ is still a pole
+    mask, hq, coops = administration.far_part(0, region, np.array([0], np.int32), np.array([3, 2, 0, 0, 0]), half,
+                                              np.array([False, True, False, False, False]))
+    assert mask.tolist() == [False, True, True, True, True] and hq == 1 and coops == 2
+    # the part's HQ is a depot town inside it, whatever the co-ops of towns outside it
+    mask, hq, coops = administration.far_part(0, region, np.array([0], np.int32), np.array([1, 5, 0, 1, 1]),
+                                              line_dist(5), np.array([True, False, False, False, True]))
+    assert mask.tolist() == [False, False, False, True, True] and hq == 4 and coops == 2
+    # a draw exactly at p_fail does not dissolve a co-op
+    alive = np.ones(1, np.bool_)
+    lifecycle.fail_or_flee((alive, np.zeros(1, np.int32), np.zeros(1, np.int16), np.array([9], np.int32),
+                            np.zeros(1), np.full(1, -1, np.int32), np.zeros(1, np.int8)), np.array([0.25]),
+                           np.array([0.9]), (np.zeros(1, np.bool_), np.full(1, -1, np.int32), np.zeros(1, np.int16)),
+                           0.25, 0.5, 2.0, 3, 7)
+    assert alive.tolist() == [True]
+    # founders of the co-op in row 0
+    w_status, w_employer = np.array([UNEMPLOYED], np.int8), np.full(1, -1, np.int32)
+    lifecycle.enrol_founders(w_status, np.zeros(1, np.int32), np.zeros(1, np.int8), w_employer, 0,
+                             np.zeros(1, np.int64), np.zeros(1, np.int64), np.ones(1, np.int64), 1, 1)
+    assert w_status.tolist() == [MEMBER] and w_employer.tolist() == [0]

@@ -89,6 +89,25 @@ def decorator_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for d in node.decorator_list]
 
 
+def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) positions of the parameter and return annotations of every function of a module that has
+    `from __future__ import annotations` (there they are strings, never evaluated)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    future = any(isinstance(node, ast.ImportFrom) and node.module == "__future__"
+                 and any(a.name == "annotations" for a in node.names) for node in tree.body)
+    if not future:
+        return []
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            a = node.args
+            params = [*a.posonlyargs, *a.args, *a.kwonlyargs, *(p for p in (a.vararg, a.kwarg) if p)]
+            for ann in [*(p.annotation for p in params), node.returns]:
+                if ann is not None:
+                    spans.append(((ann.lineno, ann.col_offset), (ann.end_lineno, ann.end_col_offset)))
+    return spans
+
+
 def skip_within(db_path: Path, spans_of, operator: str | None, reason: str) -> int:
     """Mark the mutants (of `operator`, or any) that start inside spans_of(module) as skipped, cosmic-ray's
     outcome for a filtered mutant. Returns their count."""
@@ -147,6 +166,7 @@ def run_session(shared: dict, name: str, session: dict, rerun: bool) -> float:
         if session.get("skip-default-numbers"):
             n = skip_within(db, default_number_spans, "core/NumberReplacer", "skip-default-numbers")
             print(f"{name}: {n} mutants of default values skipped")
+        print(f"{name}: {skip_within(db, annotation_spans, None, 'skip-annotations')} mutants of annotations skipped")
         if session.get("skip-decorators"):
             print(f"{name}: {skip_within(db, decorator_spans, None, 'skip-decorators')} mutants of decorators skipped")
         print(f"{name}: checking that the tests pass on the unmutated code")
