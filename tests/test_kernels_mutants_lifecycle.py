@@ -1,0 +1,172 @@
+"""Kernels of founding, failure, administration and collection on hand-made arrays, with exact expected values,
+for behaviour the other kernel tests left open (found by mutation testing, docs/reliability.md "Mutation
+testing"): each rule at its edge, the tally of workers kept equal to a recount."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indusco_sim.core.kernels import administration, collection, lifecycle
+from indusco_sim.core.kernels.counts import same_tally, tally_of
+from indusco_sim.core.state import ARRIVING, LEFT, MEMBER, UNEMPLOYED
+
+
+def test_fail_or_flee_each_rule_at_its_edge():
+    # co-op 0 is dead (and draws nothing); 1 flees to a refuge in region 0; 2 draws exactly flee_success: lost;
+    # 3 flees to a refuge town outside every region: keeps its region; 4 owes exactly its limit: stays;
+    # 5 has exactly min_agents members: stays; 6 draws below p_fail: dissolved; 7 is healthy: stays
+    alive = np.array([False, True, True, True, True, True, True, True])
+    town = np.array([0, 1, 1, 3, 0, 0, 0, 0], np.int32)
+    region = np.array([1, 1, 1, 1, 1, 1, 1, 1], np.int16)
+    members = np.array([9, 9, 9, 9, 4, 3, 9, 9], np.int32)
+    capital = np.array([0.0, 0.0, 0.0, 0.0, -8.0, 0.0, 0.0, 0.0])
+    died, fate = np.full(8, -1, np.int32), np.zeros(8, np.int8)
+    blocked = np.array([False, True, False, True])
+    refuge = np.array([-1, 2, -1, 0], np.int32)
+    town_region = np.array([1, 1, 0, -1], np.int16)
+    u_fail = np.array([0.9, 0.9, 0.9, 0.9, 0.9, 0.05, 0.9])  # one pair per live co-op, in id order
+    u_flee = np.array([0.1, 0.5, 0.1, 0.9, 0.9, 0.9, 0.9])
+    changed = lifecycle.fail_or_flee((alive, town, region, members, capital, died, fate), u_fail, u_flee,
+                                     (blocked, refuge, town_region), 0.1, 0.5, 2.0, 3, 7)
+    assert alive.tolist() == [False, True, False, True, True, True, False, True]
+    assert town.tolist() == [0, 2, 1, 0, 0, 0, 0, 0] and region.tolist() == [1, 0, 1, 1, 1, 1, 1, 1]
+    assert fate.tolist() == [0, 0, lifecycle.FATE_LOST, 0, 0, 0, lifecycle.FATE_FAILED, 0]
+    assert died.tolist() == [-1, -1, 7, -1, -1, -1, 7, -1] and changed == 4
+
+
+def test_members_of_closed_co_ops_are_released_where_they_are_and_of_moved_ones_follow():
+    w_status = np.array([MEMBER, MEMBER, UNEMPLOYED, ARRIVING, LEFT], np.int8)
+    w_town, w_skill = np.array([0, 0, 1, 1, 0], np.int32), np.array([1, 0, 0, 1, 0], np.int8)
+    w_employer = np.array([0, 1, -1, -1, -1], np.int32)
+    tally = tally_of(w_status, w_town, w_skill, 3, 2)
+    released = lifecycle.release_members(w_status, w_town, w_skill, w_employer, np.array([False, True]),
+                                         np.array([0, 2], np.int32), tally)
+    assert w_status.tolist() == [UNEMPLOYED, MEMBER, UNEMPLOYED, ARRIVING, LEFT]
+    assert w_employer.tolist() == [-1, 1, -1, -1, -1] and w_town.tolist() == [0, 2, 1, 1, 0]
+    assert released == 1 and tally[0].tolist() == [[0, 1], [1, 0], [0, 0]]
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2))
+
+
+def test_founding_candidates_skip_a_bad_town_or_skill_and_go_on():
+    recipe = np.ones((2, 1))
+    towns, skills, sizes = lifecycle.founding_candidates(
+        np.array([[9, 9], [2, 5]], np.int64), np.array([0, 0], np.int16), np.ones(1, np.bool_),
+        np.array([0, 0], np.int64), np.ones((1, 1)), recipe, np.array([True, False]), 3)
+    assert (towns.tolist(), skills.tolist(), sizes.tolist()) == ([1], [1], [5])
+
+
+def test_a_founding_may_use_the_fund_to_the_last_dollar():
+    chosen, _, _, used = lifecycle.choose_foundings(
+        np.array([0], np.int64), np.array([0], np.int64), np.array([10], np.int64), np.array([0.5]),
+        np.zeros(1, np.int16), np.ones(1), np.array([1.0]), 1000.0, np.array([12], np.int64), 100.0)
+    assert chosen.tolist() == [0] and used == 1000.0
+
+
+def test_new_co_ops_open_and_their_founders_join_them():
+    n = 4
+    table = (np.zeros(n, np.int32), np.zeros(n, np.int8), np.zeros(n, np.int16), np.zeros(n, np.int32),
+             np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n), np.zeros(n), np.zeros(n),
+             np.full(n, -1, np.int32), np.zeros(n, np.bool_))
+    new = (np.array([2, 0], np.int64), np.array([1, 0], np.int64), np.array([3, 1], np.int16),
+           np.array([2, 3], np.int64), np.array([200.0, 300.0]))
+    lifecycle.open_coops(1, new, 9, table)
+    town, industry, region, members, founders, matched, capital, debt, loan, founded, alive = table
+    assert alive.tolist() == [False, True, True, False] and founded.tolist() == [-1, 9, 9, -1]
+    assert (town.tolist(), industry.tolist(), region.tolist()) == ([0, 2, 0, 0], [0, 1, 0, 0], [0, 3, 1, 0])
+    assert members.tolist() == founders.tolist() == matched.tolist() == [0, 2, 3, 0]
+    assert capital.tolist() == debt.tolist() == loan.tolist() == [0.0, 200.0, 300.0, 0.0]
+    # workers: the lowest ids of each skill in each town join, as many as the founders
+    w_status = np.array([MEMBER, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED], np.int8)
+    w_town = np.array([2, 2, 0, 2, 0, 2, 0], np.int32)
+    w_skill = np.array([1, 1, 0, 1, 0, 1, 0], np.int8)
+    w_employer = np.array([3, -1, -1, -1, -1, -1, -1], np.int32)
+    tally = tally_of(w_status, w_town, w_skill, 3, 2, room=5)
+    lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 1, new[0], new[1], new[3], 3, 2, tally)
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2))
+    assert w_status.tolist() == [MEMBER] * 5 + [UNEMPLOYED, MEMBER]  # town 2 needed two of skill 1 only
+    assert w_employer.tolist() == [3, 1, 2, 1, 2, -1, 2]
+
+
+def line_dist(n: int) -> np.ndarray:
+    pos = np.arange(float(n))
+    return np.abs(pos[:, None] - pos[None, :])
+
+
+def test_supervision_load_skips_co_ops_without_a_region_and_charges_the_longest_trip_when_cut_off():
+    dist = line_dist(3)
+    dist[:, 2] = dist[2, :] = np.inf  # town 2 is cut off from everything
+    dist[2, 2] = 0.0
+    alive = np.ones(3, np.bool_)
+    load, count, per_town = administration.supervision_load(
+        alive, np.array([-1, 0, 0], np.int16), np.array([0, 1, 2], np.int32), np.array([0], np.int32), dist, 1,
+        0.5, 0.25)
+    # co-op 1: 0.5 + 0.25 * 1 day; co-op 2 cannot reach the HQ: the longest trip the HQ has (1 day)
+    assert load.tolist() == [0.75 + 0.75] and count.tolist() == [2] and per_town.tolist() == [1, 1, 1]
+
+
+def test_the_far_part_at_its_edges():
+    dist = line_dist(5)  # towns 0 - 1 - 2 - 3 - 4, a day apart
+    region = np.zeros(5, np.int16)
+
+    def part(hq: int, per_town, depots):
+        mask, new_hq, coops = administration.far_part(0, region, np.array([hq], np.int32), np.array(per_town), dist,
+                                                      np.array(depots, np.bool_))
+        return [t for t in range(5) if mask[t]], new_hq, coops
+
+    # only the HQ has co-ops: no pole, no part
+    assert part(4, [0, 0, 0, 0, 3], [True] * 5) == ([], -1, 0)
+    # pole: town 0, the farthest with co-ops; town 2 is as near the HQ as the pole: not in the part; the depot
+    # town 3, outside the part, does not count however many co-ops it has
+    assert part(4, [2, 0, 1, 5, 1], [True, False, True, True, False]) == ([0, 1], 0, 2)
+    # a farthest town without co-ops is not the pole (town 1 is); two depot towns with one co-op: the lower id
+    assert part(4, [0, 1, 1, 0, 4], [False, True, True, False, False]) == ([0, 1, 2], 1, 2)
+    # towns 0 and 4 equally far from the HQ (town 2): the lower id is the pole
+    assert part(2, [1, 0, 1, 0, 1], [True, False, False, False, True]) == ([0], 0, 1)
+    # the first depot town keeps the HQ against a later one with fewer co-ops
+    assert part(4, [3, 1, 0, 0, 1], [True, True, False, False, False]) == ([0, 1], 0, 4)
+
+
+def test_a_region_with_no_staff_and_no_load_counts_as_overloaded():
+    arrays = (np.array([True]), np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]))
+    administration.update_organisers(*arrays, 25.0, 0.0, 0.0, 0.5, 0.9, 0.25)
+    assert arrays[4].tolist() == [1.25]
+
+
+def test_collection_skips_co_ops_without_a_region_and_goes_on():
+    coops = (np.ones(2, np.bool_), np.array([-1, 0], np.int16), np.zeros(2, np.int32), np.zeros(2, np.int8),
+             np.array([3, 4], np.int32), np.zeros(2), np.zeros(2), np.zeros(2))
+    tally = tally_of(np.zeros(0, np.int8), np.zeros(0, np.int32), np.zeros(0, np.int8), 1, 1)
+    out, _, by_town = collection.collect_regions(coops, tally, np.zeros(1, np.int16), 1, 1, 1, 1.0, 4.0)
+    assert out[0, 0] == 1 and out[0, 1] == 4 and by_town.tolist() == [[2], [7]]
+
+
+def test_founding_and_administration_edges():
+    # a dead co-op first does not stop the load of the others
+    load, count, _ = administration.supervision_load(np.array([False, True]), np.zeros(2, np.int16),
+                                                     np.zeros(2, np.int32), np.array([0], np.int32), line_dist(1), 1,
+                                                     0.5, 0.25)
+    assert load.tolist() == [0.5] and count.tolist() == [1]
+    region = np.zeros(5, np.int16)
+    half = line_dist(5) / 2  # towns half a day apart: a pole half a day from the HQ is still a pole
+    mask, hq, coops = administration.far_part(0, region, np.array([0], np.int32), np.array([3, 2, 0, 0, 0]), half,
+                                              np.array([False, True, False, False, False]))
+    assert mask.tolist() == [False, True, True, True, True] and hq == 1 and coops == 2
+    # the part's HQ is a depot town inside it, whatever the co-ops of towns outside it
+    mask, hq, coops = administration.far_part(0, region, np.array([0], np.int32), np.array([1, 5, 0, 1, 1]),
+                                              line_dist(5), np.array([True, False, False, False, True]))
+    assert mask.tolist() == [False, False, False, True, True] and hq == 4 and coops == 2
+    # a draw exactly at p_fail does not dissolve a co-op
+    alive = np.ones(1, np.bool_)
+    lifecycle.fail_or_flee((alive, np.zeros(1, np.int32), np.zeros(1, np.int16), np.array([9], np.int32),
+                            np.zeros(1), np.full(1, -1, np.int32), np.zeros(1, np.int8)), np.array([0.25]),
+                           np.array([0.9]), (np.zeros(1, np.bool_), np.full(1, -1, np.int32), np.zeros(1, np.int16)),
+                           0.25, 0.5, 2.0, 3, 7)
+    assert alive.tolist() == [True]
+    # founders of the co-op in row 0
+    w_status, w_employer = np.array([UNEMPLOYED], np.int8), np.full(1, -1, np.int32)
+    w_town, w_skill = np.zeros(1, np.int16), np.zeros(1, np.int8)
+    tally = tally_of(w_status, w_town, w_skill, 1, 1, room=1)
+    lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 0, np.zeros(1, np.int64), np.zeros(1, np.int64),
+                             np.ones(1, np.int64), 1, 1, tally)
+    assert w_status.tolist() == [MEMBER] and w_employer.tolist() == [0]
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 1, 1))
