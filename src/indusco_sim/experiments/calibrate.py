@@ -30,6 +30,7 @@ from indusco_sim.results.region_history import RECORD_DATES
 from indusco_sim.results.region_report import region_report
 from indusco_sim.scenario.schema import Scenario
 from indusco_sim.scenario.validation_errors import fields_at
+from indusco_sim.scenario.values import key_parts, value_at, with_values
 
 REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
 REGION_PENALTY = 1.0  # per share of runs missing the region targets: a run that misses costs as a 1/e error
@@ -60,7 +61,7 @@ def parse_param(text: str, scenario: Scenario) -> ParamRange:
     if not sep or len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "log"):
         raise InputError("a parameter range needs the form key.path=LOW:HIGH (or LOW:HIGH:log)", file=label,
                          valid="e.g. --param administration.founding_cost=0.05:0.5")
-    path = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+    path = tuple(key_parts(key))
     data = scenario.model_dump(mode="python")
     node = data
     for i, part in enumerate(path):
@@ -80,18 +81,6 @@ def parse_param(text: str, scenario: Scenario) -> ParamRange:
         raise InputError(f"bounds {low}:{high} are not an increasing range", file=label, key=key,
                          valid="LOW < HIGH (and LOW > 0 on a log scale)")
     return ParamRange(key, low, high, integer=isinstance(node, int), log=len(parts) == 3)
-
-
-def with_values(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """The scenario with dotted keys set (validated again)."""
-    data = scenario.model_dump(mode="python")
-    for key, value in values.items():
-        node = data
-        parts = [int(p) if p.isdigit() else p for p in key.split(".")]
-        for part in parts[:-1]:
-            node = node[part]
-        node[parts[-1]] = value
-    return Scenario.model_validate(data)
 
 
 def objective(report: dict, summaries: list[dict] | None = None) -> float:
@@ -134,7 +123,7 @@ def fit(scenario: Scenario, ranges: list[ParamRange], n_seeds: int, trials: int,
     seeds = ensemble.derive_seeds(scenario.seed, n_seeds)
     short = calibration_horizon(scenario, regions)
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=scenario.seed))
-    study.enqueue_trial({r.path: _current(scenario, r.path) for r in ranges if r.low <= _current(scenario, r.path)
+    study.enqueue_trial({r.path: value_at(scenario, r.path) for r in ranges if r.low <= value_at(scenario, r.path)
                          <= r.high})
     for k in range(trials):
         trial = study.ask()
@@ -148,13 +137,6 @@ def fit(scenario: Scenario, ranges: list[ParamRange], n_seeds: int, trials: int,
         if progress is not None:
             progress(k + 1, study.best_value)
     return study, seeds
-
-
-def _current(scenario: Scenario, key: str) -> float:
-    node = scenario.model_dump(mode="python")
-    for part in key.split("."):
-        node = node[int(part) if part.isdigit() else part]
-    return node
 
 
 def fitted_yaml(source: Path, out: Path, name: str, values: dict[str, float], n_seeds: int, trials: int,

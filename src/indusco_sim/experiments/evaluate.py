@@ -17,23 +17,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from indusco_sim.scenario.schema import Scenario
+from indusco_sim.scenario.values import with_values
 
 DEFAULT_REGION_DATES = (dt.date(1940, 5, 31), dt.date(1940, 12, 31), dt.date(1942, 8, 31))
 _WARM = False
 
 
 def with_params(scenario: Scenario, params: dict[str, float], seed: int) -> Scenario:
-    """The scenario with dotted keys set and `seed` as its seed (validated again)."""
-    data = scenario.model_dump(mode="python")
-    for key, value in params.items():
-        node = data
-        parts = [int(p) if p.isdigit() else p for p in key.split(".")]
-        for part in parts[:-1]:
-            node = node[part]
-        old = node[parts[-1]]
-        node[parts[-1]] = round(value) if isinstance(old, int) and not isinstance(old, bool) else float(value)
-    data["seed"] = int(seed)
-    return Scenario.model_validate(data)
+    """The scenario with dotted keys set (floats as floats, integers rounded) and `seed` as its seed."""
+    return with_values(scenario, {key: float(value) for key, value in params.items()}, seed)
 
 
 def _scenario(scenario) -> Scenario:

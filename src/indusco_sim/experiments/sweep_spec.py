@@ -29,6 +29,7 @@ from indusco_sim.errors import InputError, did_you_mean, join_path
 from indusco_sim.scenario.load import LoadedScenario, load_scenario
 from indusco_sim.scenario.schema import Scenario
 from indusco_sim.scenario.validation_errors import fields_at, locate
+from indusco_sim.scenario.values import key_parts
 from indusco_sim.scenario.yaml_files import SourceMap, apply_override, describe_kind, read_yaml
 
 
@@ -230,7 +231,7 @@ def _check_parameter(sweep: LoadedSweep, key: str, spec: ParamSpec) -> None:
     where = ("parameters", key)
     data = sweep.scenario.model_dump(mode="python")
     node = data
-    parts = [int(p) if p.isdigit() else p for p in key.split(".")]
+    parts = key_parts(key)
     for i, part in enumerate(parts):
         if not isinstance(node, dict | list) or (isinstance(node, dict) and part not in node) or \
                 (isinstance(node, list) and (not isinstance(part, int) or part >= len(node))):

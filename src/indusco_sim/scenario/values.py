@@ -1,0 +1,37 @@
+"""Read and set a validated scenario's values by dotted key ("administration.split_threshold",
+"population.skill_shares.0"): what calibration, sweeps and sensitivity runs vary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indusco_sim.scenario.schema import Scenario
+
+
+def key_parts(key: str) -> list[str | int]:
+    """'a.b.0' -> ['a', 'b', 0]: list indices as integers."""
+    return [int(p) if p.isdigit() else p for p in key.split(".")]
+
+
+def value_at(scenario: Scenario, key: str) -> Any:
+    """The scenario's value at the dotted key."""
+    node: Any = scenario.model_dump(mode="python")
+    for part in key_parts(key):
+        node = node[part]
+    return node
+
+
+def with_values(scenario: Scenario, values: dict[str, float], seed: int | None = None) -> Scenario:
+    """The scenario with dotted keys set, and `seed` as its seed if given (validated again). A value for an
+    integer field is rounded to the nearest integer."""
+    data = scenario.model_dump(mode="python")
+    for key, value in values.items():
+        *path, last = key_parts(key)
+        node = data
+        for part in path:
+            node = node[part]
+        old = node[last]
+        node[last] = round(value) if isinstance(old, int) and not isinstance(old, bool) else value
+    if seed is not None:
+        data["seed"] = int(seed)
+    return Scenario.model_validate(data)
