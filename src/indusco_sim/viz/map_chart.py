@@ -18,6 +18,7 @@ from indusco_sim.results import tables
 from indusco_sim.results.plots import region_colours
 from indusco_sim.results.territories import territories
 from indusco_sim.viz.labels import place_labels
+from indusco_sim.viz.spec_patch import recolour
 from indusco_sim.viz.timeline import strip_schema
 from indusco_sim.world.outline import bbox_around, land, outline
 
@@ -87,9 +88,16 @@ def status_colours(regions) -> tuple[list[str], list[str]]:
     return [*colours, *STATUS_EXTRA], [*colours.values(), *STATUS_EXTRA.values()]
 
 
-@cache
 def map_template(bbox: tuple, width: int, height: int, regions: tuple[str, ...]) -> dict:
-    """The map's layers over the datasets outline, routes, areas and towns."""
+    """The map's layers over the datasets outline, routes, areas and towns: the template built once per
+    map, its colour scale patched for these regions (viz/spec_patch.py)."""
+    domain, colour_range = status_colours(regions)
+    return recolour(map_base(bbox, width, height), "status", domain, colour_range)
+
+
+@cache
+def map_base(bbox: tuple, width: int, height: int, regions: tuple[str, ...] = ()) -> dict:
+    """The map's layers built with Altair (for `regions`; map_template patches those of no region)."""
     x, y = _xy(bbox)
     domain, colour_range = status_colours(regions)
     colour = alt.Color("status:N", scale=alt.Scale(domain=domain, range=colour_range),
