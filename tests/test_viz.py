@@ -149,6 +149,11 @@ def test_patched_templates_equal_the_ones_altair_builds(model, regions):
     assert timeline.timeline_template(*span, regions) == timeline.timeline_base(*span, regions)
 
 
+def test_town_rows_are_the_town_frame_as_records(model):
+    for selected in (None, "Baoji"):
+        assert map_chart.town_rows(model, selected) == map_chart.records(map_chart.town_frame(model, selected))
+
+
 def test_history_spec_colours_every_region(model):
     spec = charts.history_spec(model)
     text = str(spec)
