@@ -154,6 +154,16 @@ def test_town_rows_are_the_town_frame_as_records(model):
         assert map_chart.town_rows(model, selected) == map_chart.records(map_chart.town_frame(model, selected))
 
 
+def test_a_spare_model_goes_to_one_session_with_the_same_settings():
+    from indusco_sim.viz.model import keep_spare, new_model
+
+    keep_spare(Settings.for_file(BASELINE))
+    mine = Settings.for_file(BASELINE)
+    first, second = new_model(mine), new_model(mine)
+    assert first is not second and first.settings is mine and second.settings is mine
+    assert first.tick == 0 and first.applied_values == mine.values
+
+
 def test_history_spec_colours_every_region(model):
     spec = charts.history_spec(model)
     text = str(spec)

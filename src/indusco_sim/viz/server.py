@@ -67,7 +67,7 @@ def prepare(scenario: Path) -> None:
     """Check the scenario, compile the kernels and build the chart templates once, so the first page is fast."""
     from indusco_sim.core.kernels import warm_up
     from indusco_sim.viz import charts, map_chart, timeline
-    from indusco_sim.viz.model import VizModel
+    from indusco_sim.viz.model import VizModel, keep_spare
     from indusco_sim.viz.settings import Settings, describe_scenario, list_scenarios
 
     settings = Settings.for_file(scenario)
@@ -81,6 +81,7 @@ def prepare(scenario: Path) -> None:
     timeline.timeline_layers(model)
     for path in list_scenarios(scenario.parent):  # the picker's descriptions (1.3 s for 7 files, uncached)
         describe_scenario(path)
+    keep_spare(settings)  # the first session's model
 
 
 def local_url(sock: socket.socket) -> str:
