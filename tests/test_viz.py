@@ -136,6 +136,34 @@ def test_no_region_colour_is_grey():
         assert max(r, g, b) - min(r, g, b) > 0.15, colour
 
 
+@pytest.mark.parametrize("regions", [(), ("Northwest",), ("Northwest", "Southeast", "Sichuan-Xikang", "Jinhua",
+                                                             "Southwest", "Yunnan", "Guangxi", "Hunan", "Shaanxi")])
+def test_patched_templates_equal_the_ones_altair_builds(model, regions):
+    """The map and the timeline are built once and patched per list of regions (viz/spec_patch.py)."""
+    from indusco_sim.viz import timeline
+
+    static = map_chart.static_data(map_chart.network_key(model))
+    size = (static["bbox"], static["width"], static["height"])
+    assert map_chart.map_template(*size, regions) == map_chart.map_base(*size, regions)
+    span = ("1938-08-05", "1945-08-15")
+    assert timeline.timeline_template(*span, regions) == timeline.timeline_base(*span, regions)
+
+
+def test_town_rows_are_the_town_frame_as_records(model):
+    for selected in (None, "Baoji"):
+        assert map_chart.town_rows(model, selected) == map_chart.records(map_chart.town_frame(model, selected))
+
+
+def test_a_spare_model_goes_to_one_session_with_the_same_settings():
+    from indusco_sim.viz.model import keep_spare, new_model
+
+    keep_spare(Settings.for_file(BASELINE))
+    mine = Settings.for_file(BASELINE)
+    first, second = new_model(mine), new_model(mine)
+    assert first is not second and first.settings is mine and second.settings is mine
+    assert first.tick == 0 and first.applied_values == mine.values
+
+
 def test_history_spec_colours_every_region(model):
     spec = charts.history_spec(model)
     text = str(spec)

@@ -25,7 +25,7 @@ from indusco_sim.viz.components import (
     TownInspector,
 )
 from indusco_sim.viz.controls import Controls, Frame
-from indusco_sim.viz.model import VizModel
+from indusco_sim.viz.model import new_model
 from indusco_sim.viz.settings import Settings
 
 SCENARIO_ENV = "INDUSCO_SCENARIO"
@@ -63,7 +63,7 @@ def MainView(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
 def Page():
     """One browser session: its own settings, model, slider values, selected town and play handshake."""
     settings = solara.use_memo(lambda: Settings.for_file(startup_scenario()), [])
-    first = solara.use_memo(lambda: VizModel(settings), [])
+    first = solara.use_memo(lambda: new_model(settings), [])
     model = solara.use_reactive(first)
     values = solara.use_reactive(dict(settings.values))
     selected = solara.use_reactive(None)

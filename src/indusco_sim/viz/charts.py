@@ -15,24 +15,12 @@ import pandas as pd
 from indusco_sim.data import load_history
 from indusco_sim.results.plots import region_colours
 from indusco_sim.viz.map_chart import records
+from indusco_sim.viz.spec_patch import recolour
 from indusco_sim.viz.timeline import strip_schema
 
 CHART_WIDTH, CHART_HEIGHT = 150, 140  # px
 ARCHIVE_COLUMNS = {"cooperatives": "cooperatives", "members": "members", "output_nominal": "monthly_output_cn_dollars"}
 OUTPUT_SERIES = {"output_nominal": "nominal (as the archive)", "output_real": "real (1937 prices)"}
-
-
-def recolour(spec, field: str, domain: list[str], colours: list[str]):
-    """A copy of `spec` whose colour scales on `field` have this domain and range (regions appear as the
-    model runs; patching the dict costs far less than building the chart again)."""
-    if isinstance(spec, list):
-        return [recolour(item, field, domain, colours) for item in spec]
-    if not isinstance(spec, dict):
-        return spec
-    out = {k: recolour(v, field, domain, colours) for k, v in spec.items()}
-    if out.get("field") == field and "scale" in out and "domain" in out["scale"]:
-        out["scale"] = {**out["scale"], "domain": domain, "range": colours}
-    return out
 
 
 def archive(column: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 import time
 
+import reacton.core
 import solara
 import solara.lab
 from mesa.visualization.utils import force_update
@@ -45,6 +46,15 @@ class Frame:
         ok = self.event.wait(timeout)
         self.event.clear()
         return ok
+
+
+def redraw(render_context) -> None:
+    """force_update() in one render pass. Unbatched, each component that reads `update_counter` gets a pass
+    of its own (4 passes a week, each walking the whole tree): measured in-process on baseline_1945, 130
+    weeks, the render passes' own cost fell from ~66 to ~18 ms a week (cProfile), the widget updates from
+    89 to 22 a week."""
+    with render_context:
+        force_update()
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -89,6 +99,7 @@ def Controls(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
     target = solara.use_reactive(None)
     model = model_ref.value
     unit = model.spec.time.tick
+    render_context = reacton.core.get_render_context()
 
     def play_loop() -> None:
         while playing.value:
@@ -105,7 +116,7 @@ def Controls(model_ref: solara.Reactive, settings: Settings, values: solara.Reac
             m.step()
             stepped = time.perf_counter()
             frame.event.clear()
-            force_update()
+            redraw(render_context)
             rendered = time.perf_counter()
             frame.wait()
             frame.record(stepped - start, rendered - stepped, time.perf_counter() - rendered)

@@ -31,20 +31,33 @@ def place_labels(frame: pd.DataFrame, wanted: np.ndarray, bbox, width: int, heig
     """`frame` (columns town, lon, lat, cooperatives, hq) with label, label_lon and label_lat added: the
     label's left end, vertically centred, in degrees. Labels avoid each other and the marks of the towns in
     `wanted` and `obstacles`."""
+    label, label_lon, label_lat = label_columns(
+        frame["town"].to_numpy(), frame["lon"].to_numpy(float), frame["lat"].to_numpy(float),
+        frame["cooperatives"].to_numpy(float), frame["hq"].to_numpy(bool), wanted, bbox, width, height,
+        size_domain, size_range, obstacles)
+    out = frame.copy()
+    out["label"] = label
+    out["label_lon"] = label_lon
+    out["label_lat"] = label_lat
+    return out
+
+
+def label_columns(names: np.ndarray, lon: np.ndarray, lat: np.ndarray, cooperatives: np.ndarray, hq: np.ndarray,
+                  wanted: np.ndarray, bbox, width: int, height: int, size_domain, size_range,
+                  obstacles: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """place_labels on columns: each town's label ('' if none), label_lon and label_lat."""
     lon0, lon1, lat0, lat1 = bbox
-    px = (frame["lon"].to_numpy(float) - lon0) / (lon1 - lon0) * width
-    py = (lat1 - frame["lat"].to_numpy(float)) / (lat1 - lat0) * height
-    coops = np.clip(frame["cooperatives"].to_numpy(float), 0, size_domain[1])
+    px = (lon - lon0) / (lon1 - lon0) * width
+    py = (lat1 - lat) / (lat1 - lat0) * height
+    coops = np.clip(cooperatives, 0, size_domain[1])
     area = size_range[0] + (size_range[1] - size_range[0]) * np.sqrt(coops / size_domain[1])
     radius = np.sqrt(area / np.pi) + 1
     dots = [(px[i] - radius[i], py[i] - radius[i], px[i] + radius[i], py[i] + radius[i])
             for i in np.flatnonzero(wanted if obstacles is None else wanted | obstacles)]
-    hq = frame["hq"].to_numpy(bool)
     order = sorted(np.flatnonzero(wanted), key=lambda i: (not hq[i], -coops[i]))
     placed: list[tuple] = []
-    label = np.full(len(frame), "", dtype=object)
-    lab_x, lab_y = np.zeros(len(frame)), np.zeros(len(frame))
-    names = frame["town"].to_numpy()
+    label = np.full(len(names), "", dtype=object)
+    lab_x, lab_y = np.zeros(len(names)), np.zeros(len(names))
     for i in order:
         w = CHAR_PX * len(names[i])
         own = dots_without(dots, px[i], py[i])
@@ -54,11 +67,8 @@ def place_labels(frame: pd.DataFrame, wanted: np.ndarray, bbox, width: int, heig
                 placed.append(box)
                 label[i], lab_x[i], lab_y[i] = names[i], box[0], (box[1] + box[3]) / 2
                 break
-    out = frame.copy()
-    out["label"] = label
-    out["label_lon"] = np.round(lon0 + lab_x / width * (lon1 - lon0), 4)
-    out["label_lat"] = np.round(lat1 - lab_y / height * (lat1 - lat0), 4)
-    return out
+    return (label, np.round(lon0 + lab_x / width * (lon1 - lon0), 4),
+            np.round(lat1 - lab_y / height * (lat1 - lat0), 4))
 
 
 def dots_without(dots: list[tuple], x: float, y: float) -> list[tuple]:

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from indusco_sim.results.plots import region_colours
+from indusco_sim.viz.spec_patch import patch_dicts, set_scale
 
 # the archive's counts of regions: (date, regions, label, source)
 ARCHIVE_REGIONS = (
@@ -64,12 +65,37 @@ def strip_schema(spec: dict) -> dict:
 @cache
 def timeline_template(start: str, end: str, regions: tuple[str, ...]) -> dict:
     """Number of regions over time with the archive's counts (labelled), and one bar per region from its
-    founding to now, over the datasets counts, archive_regions and spans."""
+    founding to now, over the datasets counts, archive_regions and spans: the template built once per
+    period, patched for these regions (their colours, order, the count axis and the bars' height)."""
+    colours = region_colours(regions)
+
+    def change(node: dict) -> dict:
+        if node.get("field") == "region" and "sort" in node:
+            node = {**node, "sort": list(regions)}
+        node = set_scale("region", domain=list(colours), range=list(colours.values()))(node)
+        return set_scale("regions", domain=[0, count_axis_top(regions)])(node)
+
+    spec = patch_dicts(timeline_base(start, end), change)
+    spec["vconcat"][1]["height"] = bars_height(regions)
+    return spec
+
+
+def count_axis_top(regions) -> int:
+    return max(8, len(regions) + 1)
+
+
+def bars_height(regions) -> int:
+    return max(14 * len(regions), 14)
+
+
+@cache
+def timeline_base(start: str, end: str, regions: tuple[str, ...] = ()) -> dict:
+    """The timeline built with Altair (for `regions`; timeline_template patches that of no region)."""
     colours = region_colours(regions)
     axis = alt.Axis(format="%Y", tickCount=5)
     x = alt.X("date:T", scale=alt.Scale(domain=[start, end]), title=None, axis=axis)
     line = alt.Chart(alt.Data(name="counts")).mark_line(interpolate="step-after", color="#333333").encode(
-        x=x, y=alt.Y("regions:Q", scale=alt.Scale(domain=[0, max(8, len(regions) + 1)]), title="regions"))
+        x=x, y=alt.Y("regions:Q", scale=alt.Scale(domain=[0, count_axis_top(regions)]), title="regions"))
     marks = alt.Chart(alt.Data(name="archive_regions")).mark_point(
         shape="diamond", filled=True, color="black", size=70).encode(
         x=x, y="regions:Q", tooltip=[alt.Tooltip("label:N", title="archive"), alt.Tooltip("source:N")])
@@ -87,7 +113,7 @@ def timeline_template(start: str, end: str, regions: tuple[str, ...]) -> dict:
         color=alt.Color("region:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         legend=None),
         tooltip=["region:N", alt.Tooltip("start:T", title="founded"), "parent:N"])
-    spans = bars.properties(width=260, height=max(14 * len(regions), 14))
+    spans = bars.properties(width=260, height=bars_height(regions))
     spec = alt.vconcat(counts, spans, spacing=6).configure_view(stroke=None).to_dict(validate=False)
     return {**strip_schema(spec), "datasets": {"archive_regions": archive_counts()}}
 
