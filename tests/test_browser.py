@@ -222,6 +222,7 @@ def test_page_loads_offline_without_console_messages_and_steps(browser, server):
     first_paint = time.perf_counter() - ready_at
     record("first_paint_s", round(first_paint, 3))
     assert page.date() == "1938-08-05"
+    page.tab.locator(".indusco-timeline canvas").wait_for(timeout=15_000)  # drawn 0.1-0.4 s after the map
     assert page.tab.locator(".indusco-timeline canvas").count() == 1  # the region story is there from the start
     assert "Play Interval" not in page.tab.content() and "Use Threads" not in page.tab.content()
     steps = [page.step() for _ in range(8)]
