@@ -43,6 +43,11 @@ def run(
 ) -> None:
     """Run a scenario (or an ensemble with --seeds N) and write its results folder."""
     started = time.perf_counter()
+    # mesa first: mesa.model names its logger with inspect.stack(), whose cost grows with the modules already
+    # loaded. Imported before pandas, numba and pydantic it took 0.21 s instead of 0.49 s (median of 5 runs
+    # each under `python -X importtime`, interleaved, 2026-12-03).
+    import mesa  # noqa: F401
+
     from indusco_sim.backends.contract import BACKENDS
 
     try:
