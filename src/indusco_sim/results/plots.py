@@ -19,6 +19,9 @@ from indusco_sim.results.tables import national
 # tab10 without its grey, then the light tab20 shades without theirs: 16 colours before one repeats
 REGION_PALETTE = tuple(c for i, c in enumerate(plt.get_cmap("tab10").colors) if i != 7) + tuple(
     c for i, c in enumerate(plt.get_cmap("tab20").colors) if i % 2 and i != 15)
+# zlib level 1, as the region maps already use: the same pixels, files ~35% larger, ~35 ms less per figure
+# (a 10x8 inch figure at 120 dpi: 0.066 -> 0.034 s to encode, measured 2026-12-03)
+FAST_PNG = {"compress_level": 1}
 MODE_STYLE = {"rail": ("#444444", "-"), "road": ("#999999", "--"), "river": ("#4a90c2", ":")}
 
 
@@ -52,7 +55,7 @@ def plot_stacked(ts: pd.DataFrame, column: str, title: str, ylabel: str, path: P
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, pil_kwargs=FAST_PNG)
     plt.close(fig)
 
 
@@ -77,7 +80,7 @@ def plot_output(ts: pd.DataFrame, path: Path) -> None:
         ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, pil_kwargs=FAST_PNG)
     plt.close(fig)
 
 
@@ -114,7 +117,7 @@ def plot_map(towns: pd.DataFrame, routes: pd.DataFrame, colours: dict, path: Pat
     fig, ax = plt.subplots(figsize=(10, 8))
     draw_map(ax, towns, routes, colours, title)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, pil_kwargs=FAST_PNG)
     plt.close(fig)
 
 
@@ -137,7 +140,7 @@ def plot_vs_archive(comparison: list[dict], path: Path) -> None:
     ax.set_title("Model against the archive")
     ax.grid(alpha=0.3, which="both", axis="x")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, pil_kwargs=FAST_PNG)
     plt.close(fig)
 
 
