@@ -321,6 +321,30 @@ def test_a_worker_with_no_vacancy_in_reach_does_not_stop_the_others_being_hired(
     assert hires == 1 and w_employer.tolist() == [-1, 0] and w_status.tolist() == [UNEMPLOYED, MEMBER]
 
 
+def test_a_full_co_op_passes_the_next_worker_to_the_next_co_op_of_its_town_and_skill():
+    # town 1, skill 0 (key 1): co-ops 1 and 2 have a vacancy each, co-op 0 of town 0 one; three seekers in town 1
+    w_status = np.full(3, UNEMPLOYED, np.int8)
+    w_town, w_skill, w_employer = np.ones(3, np.int32), np.zeros(3, np.int8), np.full(3, -1, np.int32)
+    members, matched = np.zeros(3, np.int32), np.zeros(3, np.int32)
+    tally = tally_of(w_status, w_town, w_skill, 2, 1, room=3)
+    hires = labour.match_labour(w_status, w_town, w_skill, w_employer, np.array([0, 1, 1], np.int32),
+                                np.zeros(3, np.int8), members, matched, np.ones(3, np.int64), 2, 1, False, tally)
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 2, 1))
+    assert hires == 2 and w_employer.tolist() == [1, 2, -1] and members.tolist() == [0, 1, 1]
+
+
+def test_same_tally_notices_each_difference():
+    status, town, skill = np.array([UNEMPLOYED, ARRIVING, MEMBER], np.int8), np.array([0, 1, 1]), np.zeros(3, np.int8)
+    base = tally_of(status, town, skill, 2, 1, room=2)
+    assert same_tally(base, tally_of(status, town, skill, 2, 1))  # room beyond the members is not compared
+    for i, change in ((0, lambda t: t[0].__setitem__((1, 0), 1)), (1, lambda t: t[1].__setitem__(0, 1)),
+                      (2, lambda t: t[2].__setitem__(0, 0)), (3, lambda t: t[3].__setitem__(0, 0))):
+        other = tuple(a.copy() for a in base)
+        change(other)
+        assert not same_tally(base, other), i
+        assert not same_tally(other, base), i
+
+
 def test_production_per_co_op_dead_equipment_bound_and_at_a_loss():
     stock = np.array([[5.0, 0.0], [10.0, 3.0], [0.0, 0.0]])
     capital, debt = np.array([7.0, 100.0, 50.0]), np.array([0.0, 50.0, 20.0])
