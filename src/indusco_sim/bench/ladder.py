@@ -65,13 +65,20 @@ def probe_bandwidth(megabytes: int = 256, repeats: int = 5) -> float:
 
 
 def cold_jit_seconds() -> float:
-    """Compile every kernel from an empty numba cache, in a fresh process."""
+    """Compile every kernel from an empty numba cache, in a fresh process.
+
+    The cache's base is $INDUSCO_CACHE_DIR before $NUMBA_CACHE_DIR (core/jit_cache.py), and this process has
+    set INDUSCO_CACHE_DIR to its own, warm cache: both are pointed at the empty folder, and the child reports the
+    folder it compiled into (a run on 2026-12-03 that set only NUMBA_CACHE_DIR reported 0.98 s "cold")."""
     with tempfile.TemporaryDirectory() as cache:
-        code = "import time; from indusco_sim.core.kernels import warm_up; t=time.perf_counter(); warm_up(); " \
-               "print(time.perf_counter()-t)"
+        code = ("import time; from numba import config; from indusco_sim.core.kernels import warm_up; "
+                "t=time.perf_counter(); warm_up(); print(time.perf_counter()-t); print(config.CACHE_DIR)")
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                              env={**os.environ, "NUMBA_CACHE_DIR": cache})
-    return float(done.stdout.strip().splitlines()[-1])
+                              env={**os.environ, "INDUSCO_CACHE_DIR": cache, "NUMBA_CACHE_DIR": cache})
+        seconds, folder = done.stdout.strip().splitlines()[-2:]
+        if not Path(folder).resolve().is_relative_to(Path(cache).resolve()):
+            raise RuntimeError(f"the cold-JIT measurement compiled into {folder}, not the empty {cache}")
+    return float(seconds)
 
 
 def fit_exponent(workers: list[int], seconds_per_tick: list[float]) -> float:
