@@ -170,3 +170,35 @@ def test_founding_and_administration_edges():
                              np.ones(1, np.int64), 1, 1, tally)
     assert w_status.tolist() == [MEMBER] and w_employer.tolist() == [0]
     assert same_tally(tally, tally_of(w_status, w_town, w_skill, 1, 1))
+
+
+def grouped_dist(groups: list[list[int]], n: int) -> np.ndarray:
+    """Travel days between n towns: a day within each group, none (inf) between groups, 0 to itself."""
+    dist = np.full((n, n), np.inf)
+    for group in groups:
+        for u in group:
+            for v in group:
+                dist[u, v] = 0.0 if u == v else 1.0
+    return dist
+
+
+def test_the_far_part_of_a_region_the_front_has_cut():
+    region = np.array([0, 0, 0, 0, 0, 1], np.int16)  # town 5 is another region's
+
+    def part(groups, hq, per_town, depots=()):
+        mask, new_hq, coops = administration.far_part(0, region, np.array([hq], np.int32), np.array(per_town),
+                                                      grouped_dist(groups, 6), np.isin(np.arange(6), depots))
+        return [t for t in range(6) if mask[t]], new_hq, coops
+
+    # the HQ (0) is cut off from 2, 3, 4 and 5: the pole is the cut-off town with the most co-ops (4), the part
+    # its region's towns cut off from the HQ that it can reach (3 and 4, not 2, not 5 of the other region); the
+    # part's HQ is its town with the most co-ops, whatever town 1 outside it has, or its depot town first
+    cut = [[0, 1], [2], [3, 4, 5]]
+    assert part(cut, 0, [1, 10, 1, 0, 3, 9]) == ([3, 4], 4, 3)
+    assert part(cut, 0, [1, 10, 1, 0, 3, 9], depots=[3]) == ([3, 4], 3, 3)
+    # two cut-off towns with as many co-ops: the lower id is the pole
+    assert part(cut, 0, [1, 10, 3, 0, 3, 9]) == ([2], 2, 3)
+    # cut-off towns without co-ops make no pole: the farthest reachable town with co-ops is (town 1)
+    assert part(cut, 0, [1, 2, 0, 0, 0, 9]) == ([1], 1, 2)
+    # town 0 can be the pole (the HQ is 3), and keeps it against a later cut-off town with fewer co-ops
+    assert part([[0], [1, 2], [3, 4, 5]], 3, [10, 1, 0, 0, 3, 9]) == ([0], 0, 10)
