@@ -227,6 +227,12 @@ def test_numbers_are_finite_and_at_most_a_trillion_in_size():
     refuses(nested("population.skill_shares", {"food": 2e12}), "too large")  # values of a mapping too
     for bad in (math.inf, -math.inf, math.nan):
         refuses(nested("geography.detour_factor", {"rail": bad, "road": 1.0, "river": 1.0}), "rail")
+        # mapping values have no bound that would refuse them: the finite check itself must
+        refuses(nested("depots.resupply_per_month", {"cotton": bad}), "finite number")
+        refuses(nested("population.skill_shares", {"food": bad}), "finite number")
+    for mode in ("rail", "road", "river"):  # every mode's detour factor is above 0
+        refuses(nested("geography.detour_factor", {"rail": 1.0, "road": 1.0, "river": 1.0, mode: 0.0}),
+                "greater than 0")
     assert accepts({"seed": 2**62}).seed == 2**62  # integers are bounded by their own fields, not by the float limit
 
 
