@@ -40,7 +40,7 @@ bench-quick: $(STAMP)
 	$(VENV)/bin/indusco bench --quick --min-ratio 30
 
 # Mutation testing of the kernels, the schema, the results writer and the archive comparison (cosmic-ray, one
-# mutant at a time; about 1 h on one core): see docs/reliability.md. SESSIONS= names some of them only.
+# mutant at a time; 1.5 to 2 hours on one core): see docs/reliability.md. SESSIONS= names some of them only.
 mutate: $(STAMP)
 	$(PY) tools/mutation/mutate.py $(SESSIONS)
 
