@@ -149,9 +149,29 @@ def test_patched_templates_equal_the_ones_altair_builds(model, regions):
     assert timeline.timeline_template(*span, regions) == timeline.timeline_base(*span, regions)
 
 
+def town_frame(model, selected: str | None = None) -> pd.DataFrame:
+    """The reference for map_chart.town_rows, the DataFrame way (the page's path before it was built from
+    columns): tables.towns with status, marker, selected and the labels' columns added."""
+    from indusco_sim.results import tables
+    from indusco_sim.viz.labels import label_columns
+
+    frame = tables.towns(model)
+    frame["status"] = np.where(frame["region"] == "", map_chart.NO_REGION, frame["region"])
+    frame["marker"] = np.where(frame["occupied"], "occupied town", np.where(frame["hq"], "regional HQ", ""))
+    frame["selected"] = frame["town"] == selected
+    static = map_chart.static_data(map_chart.network_key(model))
+    wanted = ((frame["cooperatives"] > 0) | frame["hq"]) & ~frame["occupied"]
+    frame["label"], frame["label_lon"], frame["label_lat"] = label_columns(
+        frame["town"].to_numpy(), frame["lon"].to_numpy(float), frame["lat"].to_numpy(float),
+        frame["cooperatives"].to_numpy(float), frame["hq"].to_numpy(bool), wanted.to_numpy(), static["bbox"],
+        static["width"], static["height"], map_chart.SIZE.domain, map_chart.SIZE.range,
+        frame["occupied"].to_numpy(bool))
+    return frame
+
+
 def test_town_rows_are_the_town_frame_as_records(model):
     for selected in (None, "Baoji"):
-        assert map_chart.town_rows(model, selected) == map_chart.records(map_chart.town_frame(model, selected))
+        assert map_chart.town_rows(model, selected) == map_chart.records(town_frame(model, selected))
 
 
 def test_a_spare_model_goes_to_one_session_with_the_same_settings():

@@ -5,7 +5,6 @@ out (the town's tooltip still names it)."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 CHAR_PX = 5.6   # width of one character at font size 10 (an estimate)
 HEIGHT_PX = 11  # height of a label
@@ -26,26 +25,11 @@ def _candidates(x: float, y: float, r: float, w: float):
         yield (x + dx, y + dy, x + dx + w, y + dy + h)
 
 
-def place_labels(frame: pd.DataFrame, wanted: np.ndarray, bbox, width: int, height: int, size_domain,
-                 size_range, obstacles: np.ndarray | None = None) -> pd.DataFrame:
-    """`frame` (columns town, lon, lat, cooperatives, hq) with label, label_lon and label_lat added: the
-    label's left end, vertically centred, in degrees. Labels avoid each other and the marks of the towns in
-    `wanted` and `obstacles`."""
-    label, label_lon, label_lat = label_columns(
-        frame["town"].to_numpy(), frame["lon"].to_numpy(float), frame["lat"].to_numpy(float),
-        frame["cooperatives"].to_numpy(float), frame["hq"].to_numpy(bool), wanted, bbox, width, height,
-        size_domain, size_range, obstacles)
-    out = frame.copy()
-    out["label"] = label
-    out["label_lon"] = label_lon
-    out["label_lat"] = label_lat
-    return out
-
-
 def label_columns(names: np.ndarray, lon: np.ndarray, lat: np.ndarray, cooperatives: np.ndarray, hq: np.ndarray,
                   wanted: np.ndarray, bbox, width: int, height: int, size_domain, size_range,
                   obstacles: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """place_labels on columns: each town's label ('' if none), label_lon and label_lat."""
+    """Each town's label ('' if none), label_lon and label_lat: the label's left end, vertically centred, in
+    degrees. Labels avoid each other and the marks of the towns in `wanted` and `obstacles`."""
     lon0, lon1, lat0, lat1 = bbox
     px = (lon - lon0) / (lon1 - lon0) * width
     py = (lat1 - lat) / (lat1 - lat0) * height

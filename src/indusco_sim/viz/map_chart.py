@@ -17,7 +17,7 @@ import pandas as pd
 from indusco_sim.results import tables
 from indusco_sim.results.plots import region_colours
 from indusco_sim.results.territories import territories
-from indusco_sim.viz.labels import label_columns, place_labels
+from indusco_sim.viz.labels import label_columns
 from indusco_sim.viz.spec_patch import recolour
 from indusco_sim.viz.timeline import strip_schema
 from indusco_sim.world.outline import bbox_around, land, outline
@@ -137,22 +137,11 @@ def map_base(bbox: tuple, width: int, height: int, regions: tuple[str, ...] = ()
     return strip_schema(chart.configure_view(stroke=None).to_dict(validate=False))
 
 
-def town_frame(model, selected: str | None = None) -> pd.DataFrame:
-    """tables.towns plus what the map encodes: status (region or 'no region yet'), marker (HQ, occupied),
-    label and its place, selected."""
-    frame = tables.towns(model)
-    frame["status"] = np.where(frame["region"] == "", NO_REGION, frame["region"])
-    frame["marker"] = np.where(frame["occupied"], "occupied town", np.where(frame["hq"], "regional HQ", ""))
-    frame["selected"] = frame["town"] == selected
-    static = static_data(network_key(model))
-    wanted = ((frame["cooperatives"] > 0) | frame["hq"]) & ~frame["occupied"]
-    return place_labels(frame, wanted.to_numpy(), static["bbox"], static["width"], static["height"], SIZE.domain,
-                        SIZE.range, frame["occupied"].to_numpy(bool))
-
-
 def town_rows(model, selected: str | None = None) -> list[dict]:
-    """records(town_frame(model, selected)), built from columns: the frame's column inserts and to_dict took
-    ~20 of the ~30 ms a week that map_data cost (cProfile, baseline_1945, 130 weeks)."""
+    """tables.towns as rows, plus what the map encodes: status (region or 'no region yet'), marker (HQ,
+    occupied), label and its place, selected. Built from columns: a DataFrame's column inserts and to_dict
+    took ~20 of the ~30 ms a week that map_data cost (cProfile, baseline_1945, 130 weeks); the DataFrame way
+    stays in tests/test_viz.py as the reference."""
     towns = tables.towns(model)
     cols = {name: towns[name].to_numpy() for name in towns.columns}
     region, occupied, hq = cols["region"], cols["occupied"].astype(bool), cols["hq"].astype(bool)
