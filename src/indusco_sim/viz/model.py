@@ -22,14 +22,12 @@ class VizModel(IndusModel):
     bad input falls back to the last good settings and leaves its message in `input_error`."""
 
     def __init__(self, settings: Settings | None = None):
-        self.settings = settings if settings is not None else Settings.for_file()
-        self.applied_values = dict(self.settings.values)  # the slider values this model was built with
-        loaded, self.overrides = self.settings.resolve()
+        settings = settings if settings is not None else Settings.for_file()
+        loaded, self.overrides = settings.resolve()
         super().__init__(loaded.scenario)
         self.loaded = loaded
+        self.use_settings(settings)
         self.lock = threading.RLock()  # held while stepping; the page reads under it (play steps in a thread)
-        self.input_error = self.settings.error
-        self.scenario_file = self.settings.scenario
         self.history_rows: list[dict] = []   # per (tick, region); persons, and 1937 CN$ / month for output
         self.national_rows: list[dict] = []  # per tick, summed over regions (and output_nominal, CN$ / month)
         self.region_counts: list[dict] = []  # per tick: date, regions
@@ -37,6 +35,14 @@ class VizModel(IndusModel):
         self.national_rows.append({"date": start, **dict.fromkeys(COLUMNS, 0), "output_nominal": 0})
         self.region_counts.append({"date": start, "regions": 0})
         self.playing = False  # set by the page's play loop: charts other than the map may skip steps
+
+    def use_settings(self, settings: Settings) -> None:
+        """Take `settings` as the session's choices: a model is built from them, or a spare built from the same
+        resolved scenario is handed to the session (new_model)."""
+        self.settings = settings
+        self.applied_values = dict(settings.values)  # the slider values this model was built with
+        self.input_error = settings.error
+        self.scenario_file = settings.scenario
 
     def step(self) -> None:
         """One tick, then its history rows."""
@@ -93,6 +99,5 @@ def new_model(settings: Settings) -> VizModel:
             _spares.remove(match)
     if match is None or settings.error is not None:
         return VizModel(settings)
-    match.settings, match.input_error, match.scenario_file = settings, settings.error, settings.scenario
-    match.applied_values = dict(settings.values)
+    match.use_settings(settings)
     return match
