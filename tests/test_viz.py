@@ -263,6 +263,49 @@ def test_pending_changes_and_controls():
     assert parse_date("soon") is None
 
 
+def test_frame_waits_for_the_push_shown_even_when_one_draw_shows_two():
+    import threading
+
+    from indusco_sim.viz.controls import Frame
+
+    frame = Frame()
+    for push in (1, 2, 3):
+        frame.pushed(push)
+    assert frame.pushed_last == 3
+    assert not frame.wait_for(1, timeout=0.01)  # nothing drawn yet
+    frame.drawn(1)
+    assert frame.wait_for(1, timeout=0) and not frame.wait_for(2, timeout=0.01)
+    frame.drawn(3)  # one draw showed pushes 2 and 3: the loop is not left a push behind
+    assert frame.wait_for(2, timeout=0) and frame.wait_for(3, timeout=0)
+    frame.drawn(2)  # a late report never moves it back
+    assert frame.drawn_last == 3
+    waiter = threading.Timer(0.05, frame.drawn, args=(4,))  # drawn from another thread, while the loop waits
+    waiter.start()
+    assert frame.wait_for(4, timeout=5)
+    frame.pushed(1)  # a new map widget numbers its pushes from 1 again
+    assert not frame.wait_for(1, timeout=0.01)
+    frame.drawn(1)
+    assert frame.wait_for(1, timeout=0)
+
+
+def test_charts_redraw_now_and_then_while_playing_and_always_when_paused():
+    from indusco_sim.viz.components import now_and_then
+
+    class Model:
+        playing, tick, n_ticks = False, 10, 100
+
+    m, last, now = Model(), [float("-inf")], [0.0]
+    clock = lambda: now[0]  # noqa: E731
+    assert now_and_then(m, last, 0.5, clock) and now_and_then(m, last, 0.5, clock)  # paused: every time
+    m.playing = True
+    now[0] = 0.4
+    assert not now_and_then(m, last, 0.5, clock)
+    now[0] = 0.6
+    assert now_and_then(m, last, 0.5, clock) and not now_and_then(m, last, 0.5, clock)
+    m.tick = m.n_ticks  # the last week is always drawn
+    assert now_and_then(m, last, 0.5, clock)
+
+
 def test_transport_slider_covers_the_baseline_and_scenarios_are_described():
     from indusco_sim.viz.settings import PARAM_BY_NAME, describe_scenario
 

@@ -7,6 +7,8 @@ redraw after every step; they read the model under its lock, as play steps it fr
 from __future__ import annotations
 
 import html
+import math
+import time
 from pathlib import Path
 
 import solara
@@ -20,6 +22,7 @@ from indusco_sim.viz.settings import PARAMS, Settings, describe_scenario, list_s
 from indusco_sim.viz.timeline import recent_event, region_events
 from indusco_sim.viz.vega_view import VegaView
 
+CHART_INTERVAL_S = 0.5  # while playing, the charts under the map and the region timeline redraw at most this often
 SMALL = {"font-size": "0.8rem", "color": "#666666", "margin-top": "-6px", "margin-bottom": "10px"}
 
 
@@ -59,10 +62,10 @@ def RegionStory(model: VizModel):
     with model.lock:
         events = region_events(model)
 
-    last = solara.use_memo(lambda: [-1], [model])
+    last = solara.use_memo(lambda: [-math.inf], [model])
 
     def make_parts() -> tuple[dict, dict] | None:
-        if not every_few_steps(model, last):
+        if not now_and_then(model, last):
             return None
         with model.lock:
             return timeline.timeline_layers(model), timeline.timeline_data(model)
@@ -73,14 +76,15 @@ def RegionStory(model: VizModel):
                 f"style='margin:4px 0 8px 18px;font-size:0.9rem;max-height:9em;overflow-y:auto'>{items}</ul>")
 
 
-def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None) -> None:
+def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None, on_pushed=None) -> None:
     """A VegaView made once per component; after each render `make_parts()` gives (spec, datasets), or None
-    to skip this render (charts that need not follow every step while playing).
+    to skip this render (charts that need not follow every step while playing). Each push is numbered:
+    `on_pushed(n)` is called when push n is sent, `on_drawn(n)` when the browser shows it (or a later one).
 
     They are built in an effect, after the render has sent the new date to the browser. The spec is sent
     only when it changes (a new region), with every dataset; otherwise only the datasets that changed (by
     identity: cached rows are sent once), with a counter so that every push reaches the browser and is drawn
-    (traitlets drops a value equal to the last; the play loop waits for each draw). Passing them as element
+    (traitlets drops a value equal to the last; the play loop waits for the map's). Passing them as element
     arguments would make reacton walk every row on each render: ~40 ms a step."""
     widget = solara.use_memo(lambda: VegaView(listen_to_click=on_click is not None), [])
     sent = solara.use_memo(dict, [])
@@ -100,22 +104,32 @@ def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None) -> None:
             widget.datasets = {**changed, "_push": sent["_push"]}  # equal rows would not be sent otherwise
             if new_spec:
                 widget.spec = spec
+        if on_pushed is not None:
+            on_pushed(sent["_push"])
 
     solara.use_effect(push)
     solara.Div(classes=[css_class], children=[widget])
 
 
-def every_few_steps(model: VizModel, last: list[int], steps: int = 4) -> bool:
-    """While playing, True once every `steps` ticks (and at the end); always True when paused."""
-    if getattr(model, "playing", False) and model.tick - last[0] < steps and model.tick < model.n_ticks:
+def now_and_then(model: VizModel, last: list[float], seconds: float = CHART_INTERVAL_S, clock=time.monotonic) -> bool:
+    """While playing, True at most once every `seconds` (and at the end); always True when paused. `last`
+    holds the clock's time of the last True.
+
+    The charts under the map, and the region timeline, redraw their whole history (a row per region and week so
+    far), which late in baseline_1945 took the browser 50-100 ms against ~25 ms for a week of the map. Every 4
+    weeks, as before, those weeks held back the play loop (baseline_1945 at the fastest speed, 2026-12-03:
+    the browser's wait for a week 0-2 ms at the median and 50-100 ms at the 90th percentile)."""
+    now = clock()
+    if getattr(model, "playing", False) and now - last[0] < seconds and model.tick < model.n_ticks:
         return False
-    last[0] = model.tick
+    last[0] = now
     return True
 
 
 @solara.component
 def MapView(model: VizModel, selected: solara.Reactive, frame: Frame | None = None):
-    """The map; clicking a town selects it; each draw is reported to `frame` (the play loop waits for it)."""
+    """The map; clicking a town selects it; its pushes and draws are reported to `frame` (the play loop waits
+    for them)."""
     update_counter.get()
     town = selected.value
 
@@ -127,7 +141,7 @@ def MapView(model: VizModel, selected: solara.Reactive, frame: Frame | None = No
         if isinstance(datum, dict) and datum.get("town"):
             selected.set(datum["town"])
 
-    VegaChart(make_parts, "indusco-map", on_click, frame.drawn if frame is not None else None)
+    VegaChart(make_parts, "indusco-map", on_click, *((frame.drawn, frame.pushed) if frame is not None else ()))
 
 
 @solara.component
@@ -162,10 +176,10 @@ def HistoryCharts(model: VizModel):
     """Cooperatives and members by region with the archive, real output, unemployed refugees."""
     update_counter.get()
 
-    last = solara.use_memo(lambda: [-1], [model])
+    last = solara.use_memo(lambda: [-math.inf], [model])
 
     def make_parts() -> tuple[dict, dict] | None:
-        if not every_few_steps(model, last):
+        if not now_and_then(model, last):
             return None
         with model.lock:
             return charts.history_layers(model), charts.history_data(model)

@@ -20,7 +20,7 @@ class VegaView(v.VuetifyTemplate):
     listen_to_click = traitlets.Bool(False).tag(sync=True)
     cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     on_click = traitlets.Callable(None, allow_none=True)
-    on_drawn = traitlets.Callable(None, allow_none=True)  # called when the browser has drawn new data
+    on_drawn = traitlets.Callable(None, allow_none=True)  # on_drawn(push): the browser shows push `push`
 
     @traitlets.default("cdn")
     def _cdn(self):
@@ -32,6 +32,6 @@ class VegaView(v.VuetifyTemplate):
         if self.on_click is not None:
             self.on_click(datum)
 
-    def vue_vega_drawn(self, draws=None) -> None:
+    def vue_vega_drawn(self, push=None) -> None:
         if self.on_drawn is not None:
-            self.on_drawn()
+            self.on_drawn(push)
