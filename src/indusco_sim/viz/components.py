@@ -116,9 +116,9 @@ def now_and_then(model: VizModel, last: list[float], seconds: float = CHART_INTE
     holds the clock's time of the last True.
 
     The charts under the map, and the region timeline, redraw their whole history (a row per region and week so
-    far), which late in baseline_1945 took the browser 50-100 ms against ~25 ms for a week of the map. Every 4
-    weeks, as before, those weeks held back the play loop (baseline_1945 at the fastest speed, 2026-12-03:
-    the browser's wait for a week 0-2 ms at the median and 50-100 ms at the 90th percentile)."""
+    far), which late in baseline_1945 took the browser 50-100 ms against ~25 ms for a week of the map. When they
+    redrew every 4th week, those weeks held back the play loop (baseline_1945 at the fastest speed, 2026-12-03:
+    the loop's wait for the browser was 0-2 ms a week at the median and 50-100 ms at the 90th percentile)."""
     now = clock()
     if getattr(model, "playing", False) and now - last[0] < seconds and model.tick < model.n_ticks:
         return False
