@@ -156,3 +156,44 @@ def test_a_killed_ensemble_stops_its_workers(sig: signal.Signals, tmp_path: Path
                     cwd=tmp_path)
     assert rerun.code == 0, rerun.stderr
     assert leftovers(tmp_path) == ["ens"]
+
+
+DROPPED_SIGNAL = """
+import ctypes, os, signal
+from indusco_sim import signals
+from indusco_sim.errors import Stopped
+signals.install()
+
+@ctypes.CFUNCTYPE(None)
+def callback():  # Python called from C, as numba's compiler calls llvmlite's object cache
+    os.kill(os.getpid(), signal.SIGTERM)
+    for _ in range(100_000):  # the handler runs here; its Stopped cannot leave the callback
+        pass
+
+callback()
+print("went on", flush=True)
+try:
+    signals.check()
+except Stopped as stop:
+    print("stopped", stop.signum, flush=True)
+"""
+
+
+def test_a_signal_whose_exception_is_dropped_still_stops_the_run_without_a_traceback() -> None:
+    """CI, a fresh checkout: SIGTERM arrived while numba compiled, inside a ctypes callback. Python printed
+    "Exception ignored ... Traceback ... Stopped: 15" and the run went on to exit 0 with its results."""
+    out = subprocess.run([sys.executable, "-c", DROPPED_SIGNAL], capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["went on", f"stopped {int(signal.SIGTERM)}"], (out.stdout, out.stderr)
+    assert out.stderr == ""
+
+
+def test_no_results_folder_is_put_in_place_after_a_dropped_signal(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from indusco_sim import signals
+    from indusco_sim.errors import Stopped
+    from indusco_sim.results.folder import atomic_folder
+
+    monkeypatch.setattr(signals, "received", int(signal.SIGTERM))
+    with pytest.raises(Stopped), atomic_folder(tmp_path / "res") as tmp:
+        (tmp / "table.csv").write_text("a\n1\n")
+    assert leftovers(tmp_path) == []

@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from indusco_sim import signals
 from indusco_sim.cli_output import err_console, fail, out_console
 from indusco_sim.errors import InputError
 
@@ -80,6 +81,7 @@ def run(
             task = bar.add_task("simulating", total=None, date="")
 
             def advance(model) -> None:
+                signals.check()  # a signal whose exception numba's compiler dropped stops the run here
                 bar.update(task, total=model.n_ticks, completed=model.tick, date=str(model.date))
 
             snapshots = MonthlySnapshots() if animate else None
@@ -288,7 +290,6 @@ def serve(
 
 
 def main() -> None:
-    from indusco_sim import signals
     from indusco_sim.errors import Stopped
 
     signals.install()
@@ -304,8 +305,6 @@ def main() -> None:
 
 def _stopped(stop) -> None:
     """One line, then exit at once: the run has cleaned up; interpreter shutdown (dask's threads) is skipped."""
-    from indusco_sim import signals
-
     err_console.print(signals.message(stop), markup=False)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from indusco_sim import signals
 from indusco_sim.errors import InputError, OutputError
 from indusco_sim.results.claim import claim, temp_prefix
 
@@ -93,6 +94,7 @@ def atomic_folder(target: Path, force: bool = False) -> Iterator[Path]:
             yield tmp
             if not (tmp / "manifest.json").exists():
                 write_json(tmp / "manifest.json", {"program": PROGRAM, "versions": versions()})
+            signals.check()  # a SIGINT or SIGTERM whose exception was dropped (signals.py) writes nothing either
             _replace(tmp, target)
         except OSError as exc:
             raise write_failed(target, exc) from None
