@@ -123,6 +123,27 @@ def test_mesa_agentsets_show_regions_depots_and_cooperatives(short_model):
     assert m.cooperatives.select(lambda a: a.industry == "textiles")
 
 
+def test_cooperative_agents_follow_the_arrays_every_tick(baseline_path):
+    """After every tick: an agent for each live co-op and none for a closed one, each in its co-op's town's
+    cell. baseline_1945 has closures, and co-ops that fled the 1944 offensive, so both paths are exercised."""
+    from indusco_sim.model import IndusModel
+    from indusco_sim.views import CoopAgent
+
+    m = IndusModel(baseline_path.with_name("baseline_1945.yaml"), rng=7)
+    closed = moved = 0
+    towns_before = {}
+    while m.running:
+        m.step()
+        alive, town = m.engine.coops.alive.astype(bool), m.engine.coops.town
+        agents = {a.row: a for a in m.agents_by_type[CoopAgent]} if CoopAgent in m.agents_by_type else {}
+        assert set(agents) == set(np.flatnonzero(alive).tolist())
+        assert all(a.cell.coordinate == town[row] for row, a in agents.items())
+        closed += sum(1 for row in towns_before if not alive[row])
+        moved += sum(1 for row, t in towns_before.items() if alive[row] and town[row] != t)
+        towns_before = {row: int(town[row]) for row in agents}
+    assert closed > 0 and moved > 0, (closed, moved)
+
+
 def test_timeseries_has_one_row_per_tick_and_existing_region(short_model):
     ts = tables.timeseries(short_model)
     for col in ("tick", "date", "region", "cooperatives", "members", "unemployed", "output_nominal", "output_real",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from mesa import Agent
 from mesa.discrete_space import CellAgent, FixedAgent
 
@@ -113,19 +114,21 @@ class CoopAgent(CellAgent):
 
 
 class AgentViews:
-    """The view agents made so far: regions and depots by row, live cooperatives by row, and how many
-    cooperative rows have been seen (rows only grow)."""
+    """The view agents made so far: regions and depots by row, live cooperatives by row, the town of each
+    cooperative agent's cell by row, and how many cooperative rows have been seen (rows only grow)."""
 
     def __init__(self) -> None:
         self.regions: list[RegionAgent] = []
         self.depots: list[DepotAgent] = []
         self.coops: dict[int, CoopAgent] = {}
+        self.cell_town = np.full(0, -1, dtype=np.int64)
         self.coop_rows_seen = 0
 
 
 def sync_agents(model: IndusModel, views: AgentViews) -> None:
     """Make the Mesa agents match the arrays after a tick: new rows get agents, closed cooperatives leave,
-    moved ones change cell. Cost is proportional to what changed, plus one pass over live agents.
+    moved ones change cell. Python works only on what changed; finding it is a few array operations over the
+    live agents' rows.
     An engine whose cooperatives and depots are Mesa agents already (`provides_agents`) gets region views only."""
     regions = views.regions
     for row in range(len(regions), model.regions.n):
@@ -135,15 +138,23 @@ def sync_agents(model: IndusModel, views: AgentViews) -> None:
     depots = views.depots
     for row in range(len(depots), model.engine.n_depots()):
         depots.append(DepotAgent(model, row, model.space[int(model.engine.depot_town(row))]))
-    coops = views.coops
-    for row in range(views.coop_rows_seen, model.engine.n_coops()):
-        coops[row] = CoopAgent(model, row, model.space[int(model.engine.coop_value(row, "town"))])
-    views.coop_rows_seen = model.engine.n_coops()
-    for row, agent in list(coops.items()):
-        if not model.engine.coop_value(row, "alive"):
-            agent.remove()
-            del coops[row]
+    coops, n = views.coops, model.engine.n_coops()
+    alive, town = model.engine.coop_array("alive"), model.engine.coop_array("town")
+    if len(views.cell_town) < n:
+        views.cell_town = np.concatenate([views.cell_town, np.full(max(n, 2 * len(views.cell_town)), -1)])
+    for row in range(views.coop_rows_seen, n):
+        coops[row] = CoopAgent(model, row, model.space[int(town[row])])
+        views.cell_town[row] = town[row]
+    views.coop_rows_seen = n
+    if not coops:
+        return
+    # which agents changed, found with arrays. A loop in Python over every live agent made baseline_1945's 370
+    # ticks take 0.61-0.62 s with Mesa agents against 0.39 s without (best of 3); now 0.41-0.42 s (2026-12-03)
+    rows = np.fromiter(coops, dtype=np.int64, count=len(coops))
+    changed = rows[~alive[rows].astype(bool) | (town[rows] != views.cell_town[rows])]
+    for row in changed.tolist():
+        if not alive[row]:
+            coops.pop(row).remove()
             continue
-        town = int(model.engine.coop_value(row, "town"))
-        if agent.cell.coordinate != town:
-            agent.cell = model.space[town]
+        views.cell_town[row] = town[row]
+        coops[row].cell = model.space[int(town[row])]

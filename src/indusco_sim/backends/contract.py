@@ -110,6 +110,9 @@ class Engine(Protocol):
     def coop_value(self, row: int, column: str):
         """One co-op's value of a state column (core.state.coop_table's names)."""
 
+    def coop_array(self, column: str) -> np.ndarray:
+        """A state column of every co-op ever founded, by row (read it, do not write it)."""
+
     def depot_town(self, row: int) -> int:
         """The town of depot `row`."""
 

@@ -232,6 +232,9 @@ class NumbaEngine:
     def coop_value(self, row: int, column: str):
         return getattr(self.coops, column)[row]
 
+    def coop_array(self, column: str) -> np.ndarray:
+        return getattr(self.coops, column)  # the table's own rows 0..n-1, not a copy
+
     def depot_town(self, row: int) -> int:
         return int(self.depots.town[row])
 

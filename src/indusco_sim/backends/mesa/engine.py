@@ -361,6 +361,9 @@ class MesaEngine:
             return np.array(c.stock)
         return getattr(c, COOP_ATTRS.get(column, column))
 
+    def coop_array(self, column: str) -> np.ndarray:
+        return np.array([self.coop_value(row, column) for row in range(self.n_coops())])
+
     def depot_town(self, row: int) -> int:
         return self.depot_list[row].town_id
 
