@@ -94,6 +94,7 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
             client = Client(cluster)
             yield client
         except BaseException:
+            _quiet_dask_logs()
             _kill_workers()  # stopped or failed: the runs in progress are not waited for
             raise
         finally:
@@ -101,6 +102,17 @@ def dask_client(address: str | None = None, workers: int | None = None) -> Itera
                 with contextlib.suppress(Exception):
                     if closing is not None:
                         closing.close(timeout=2)
+
+
+def _quiet_dask_logs() -> None:
+    """Silence dask's loggers in this process for the rest of its life. Killing the workers of a stopped run
+    closes their connections under the scheduler, which runs here and may log each with its traceback at INFO
+    ("Batched Comm Closed ... CommClosedError": CI, 2026-12-03, once in several Ctrl-C stops)."""
+    import logging
+
+    names = [name for name in logging.root.manager.loggerDict if name.split(".")[0] in ("distributed", "tornado")]
+    for name in ("distributed", "tornado", *names):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _start_quiet_resource_tracker() -> None:
