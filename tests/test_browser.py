@@ -40,6 +40,16 @@ START_TIMEOUT_S = 240  # the first start in a fresh checkout compiles the numba 
 FIRST_PAINT_LIMIT_S = 30.0
 STEP_HANG_MS = 10_000  # a step whose map is not drawn within this has hung
 TIMINGS: dict[str, object] = {}
+MAP_CLOCK = """(() => {
+    /* first paint: when the map's canvas is first in the page, in ms from the start of the navigation */
+    const watch = new MutationObserver(() => {
+        if (document.querySelector('.indusco-map canvas')) {
+            window.__mapShownAt = performance.now();
+            watch.disconnect();
+        }
+    });
+    watch.observe(document, {subtree: true, childList: true});
+})()"""
 CLICK_CLOCK = """old => {
     window.__clicked = window.__dateChanged = window.__mapChanged = null;
     document.addEventListener('click', () => { window.__clicked = performance.now() }, {capture: true, once: true});
@@ -135,9 +145,11 @@ class Page:
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.outside: list[str] = []
+        self.compiler: list[str] = []  # requests for ipyvue's in-browser .vue compiler
         self.tab.on("console", self.console)
         self.tab.on("pageerror", lambda e: self.errors.append(str(e)))
         self.tab.route("**/*", self.route)
+        self.tab.add_init_script(MAP_CLOCK)
         self.tab.goto(url)
         self.tab.locator(".indusco-date").wait_for(timeout=30_000)
         self.tab.locator(".indusco-map canvas").first.wait_for(timeout=30_000)
@@ -149,6 +161,8 @@ class Page:
             self.warnings.append(message.text)
 
     def route(self, route) -> None:
+        if "vue-sfc" in route.request.url:
+            self.compiler.append(route.request.url)
         if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1")):
             route.continue_()
         else:
@@ -156,10 +170,12 @@ class Page:
             route.abort()
 
     def check_clean(self) -> None:
-        """No console error or warning, no uncaught exception, no request that leaves the machine."""
+        """No console error or warning, no uncaught exception, no request that leaves the machine, and no
+        template compiler: every widget on the page is precompiled (viz/precompiled.py), for the first paint."""
         assert not self.errors, self.errors
         assert not self.warnings, self.warnings
         assert not self.outside, self.outside
+        assert not self.compiler, self.compiler
 
     def draws(self) -> int:
         return int(self.tab.locator(".indusco-map [data-draws]").first.get_attribute("data-draws") or 0)
@@ -221,9 +237,12 @@ def record(name: str, value) -> None:
 def test_page_loads_offline_without_console_messages_and_steps(browser, server):
     url, ready_at = server
     page = Page(browser, url)
-    first_paint = time.perf_counter() - ready_at
-    record("first_paint_s", round(first_paint, 3))
+    wall = time.perf_counter() - ready_at
+    first_paint = page.tab.evaluate("() => window.__mapShownAt") / 1000
+    record("first_paint_s", round(first_paint, 3))  # the page's own clock: navigation start to the map
+    record("first_paint_wall_s", round(wall, 3))    # the test's: from the server's "ready", a new tab included
     assert page.date() == "1938-08-05"
+    assert page.tab.title() == "Indusco: the Chinese Industrial Cooperatives"  # solara.Title, precompiled
     page.tab.locator(".indusco-timeline canvas").wait_for(timeout=15_000)  # drawn 0.1-0.4 s after the map
     assert page.tab.locator(".indusco-timeline canvas").count() == 1  # the region story is there from the start
     assert "Play Interval" not in page.tab.content() and "Use Threads" not in page.tab.content()
@@ -233,7 +252,7 @@ def test_page_loads_offline_without_console_messages_and_steps(browser, server):
     record("step_to_date_ms", date_ms)
     record("step_to_map_ms", map_ms)
     assert page.date() == "1938-09-29"  # the first week ends 1938-08-11, then 7 more
-    assert first_paint <= FIRST_PAINT_LIMIT_S
+    assert wall <= FIRST_PAINT_LIMIT_S
     assert max(map_ms) <= STEP_HANG_MS  # a hang bound: step times are recorded, not asserted
     layout = page.tab.evaluate("""() => Object.fromEntries(['.indusco-map', '.indusco-timeline', '.indusco-charts',
         '.v-toolbar-title'].map(s => { const e = document.querySelector(s); const r = e.getBoundingClientRect();

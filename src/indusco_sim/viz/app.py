@@ -26,15 +26,13 @@ from indusco_sim.viz.components import (
 )
 from indusco_sim.viz.controls import Controls, Frame
 from indusco_sim.viz.model import new_model
+from indusco_sim.viz.precompiled import install
+from indusco_sim.viz.server import TAB_TITLE
 from indusco_sim.viz.settings import Settings
 
 SCENARIO_ENV = "INDUSCO_SCENARIO"
 TITLE = "Indusco: the Chinese Industrial Cooperatives, 1938-1952"
-CSS = """
-.v-toolbar-title, .v-toolbar-title__placeholder { overflow: visible !important; white-space: normal !important; }
-.indusco-main { padding: 4px 16px; }
-.indusco-main .v-alert { margin: 2px 0; padding: 4px 12px; }
-"""
+install()  # Solara's Navigator and Title without .vue templates: the browser never loads the template compiler
 
 
 def startup_scenario() -> Path:
@@ -68,8 +66,7 @@ def Page():
     values = solara.use_reactive(dict(settings.values))
     selected = solara.use_reactive(None)
     frame = solara.use_memo(Frame, [])
-    solara.Title("Indusco: the Chinese Industrial Cooperatives")
-    solara.Style(CSS)
+    solara.Title(TAB_TITLE)
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
     with solara.Sidebar():

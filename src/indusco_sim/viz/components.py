@@ -18,6 +18,7 @@ from indusco_sim.viz import charts, map_chart, timeline
 from indusco_sim.viz.controls import Frame, pending_changes
 from indusco_sim.viz.inspect import coop_table, depot_table, describe_town, html_table, worker_table
 from indusco_sim.viz.model import VizModel
+from indusco_sim.viz.precompiled import HtmlBlock
 from indusco_sim.viz.settings import PARAMS, Settings, describe_scenario, list_scenarios
 from indusco_sim.viz.timeline import recent_event, region_events
 from indusco_sim.viz.vega_view import VegaView
@@ -72,8 +73,8 @@ def RegionStory(model: VizModel):
 
     VegaChart(make_parts, "indusco-timeline")
     items = "".join(f"<li>{html.escape(e['text'])}</li>" for e in reversed(events)) or "<li>none yet</li>"
-    solara.HTML(tag="div", unsafe_innerHTML=f"<b>Regions founded and split</b><ul class='indusco-events' "
-                f"style='margin:4px 0 8px 18px;font-size:0.9rem;max-height:9em;overflow-y:auto'>{items}</ul>")
+    HtmlBlock.element(html=f"<b>Regions founded and split</b><ul class='indusco-events' "
+                      f"style='margin:4px 0 8px 18px;font-size:0.9rem;max-height:9em;overflow-y:auto'>{items}</ul>")
 
 
 def VegaChart(make_parts, css_class: str, on_click=None, on_drawn=None, on_pushed=None) -> None:
@@ -168,7 +169,7 @@ def TownTables(model: VizModel, selected: solara.Reactive):
                   ("Depot stocks", depot_table(model, town))]
     parts = [f"<p class='indusco-town-about'><b>{html.escape(town)}</b>: {html.escape(about)}</p>"]
     parts += [f"<p style='margin:6px 0 2px'><b>{title}</b></p>{html_table(frame)}" for title, frame in tables]
-    solara.HTML(tag="div", unsafe_innerHTML="".join(parts), classes=["indusco-town-tables"])
+    HtmlBlock.element(html="".join(parts), css_class="indusco-town-tables")
 
 
 @solara.component

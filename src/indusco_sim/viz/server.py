@@ -21,6 +21,7 @@ from pathlib import Path
 from indusco_sim.errors import InputError
 
 APP_MODULE = "indusco_sim.viz.app"
+TAB_TITLE = "Indusco: the Chinese Industrial Cooperatives"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -135,7 +136,10 @@ def serve(scenario: Path, host: str = "127.0.0.1", port: int = 8765) -> None:
     if is_loopback(sock):
         solara_settings.server.http_gzip = False  # compressing the 4 MB app bundle costs more than sending it
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
-    solara_settings.assets.extra_locations = [str(Path(__file__).with_name("static"))]  # custom.js
+    # custom.js, and custom.css for the page's style (solara.Style would be a .vue template: viz/precompiled.py);
+    # the tab's title is the page's own from the first byte, before its solara.Title is drawn
+    solara_settings.assets.extra_locations = [str(Path(__file__).with_name("static"))]
+    solara_settings.theme.title = TAB_TITLE
     missing = missing_assets()
     if missing:
         print(f"indusco serve: browser assets not cached ({', '.join(missing)}); Solara will fetch them from its "

@@ -1,4 +1,4 @@
-"""VegaView: a Vega-Lite widget that updates its data in place (see vega_view.vue).
+"""VegaView: a Vega-Lite widget that updates its data in place (see esm/vega_view.js).
 
 Solara's own VegaLite widget embeds the whole spec again 100 ms after every change (compile, then draw),
 which is most of a step's time in the browser. Here the spec (layers and data that never change) is sent
@@ -7,20 +7,23 @@ once and each step sends only the rows of the datasets that changed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import ipyvuetify as v
 import traitlets
 
+from indusco_sim.viz.precompiled import esm_template
+
 
 class VegaView(v.VuetifyTemplate):
-    template_file = str(Path(__file__).with_name("vega_view.vue"))
     spec = traitlets.Dict().tag(sync=True)          # Vega-Lite spec, with the datasets that never change
     datasets = traitlets.Dict().tag(sync=True)      # name -> rows, replaced in the live view
     listen_to_click = traitlets.Bool(False).tag(sync=True)
     cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     on_click = traitlets.Callable(None, allow_none=True)
     on_drawn = traitlets.Callable(None, allow_none=True)  # on_drawn(push): the browser shows push `push`
+
+    @traitlets.default("template")
+    def _template(self):
+        return esm_template("vega_view")  # an ES module, not a .vue template (viz/precompiled.py)
 
     @traitlets.default("cdn")
     def _cdn(self):

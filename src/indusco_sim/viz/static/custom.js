@@ -1,5 +1,5 @@
 /* indusco: start loading the Vega libraries as soon as the page's scripts have run, so the map can draw as
-   soon as its widget mounts. VegaView (vega_view.vue) asks require.js for the same modules and gets these.
+   soon as its widget mounts. VegaView (vega_view.js) asks require.js for the same modules and gets these.
    Solara includes this file from its asset folders (viz/server.py adds this one). */
 document.addEventListener('DOMContentLoaded', function () {
   if (!window.requirejs) return;  /* VegaView then loads require.js and Vega itself */

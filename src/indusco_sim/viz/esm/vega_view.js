@@ -1,16 +1,18 @@
-<template>
-  <div>
-    <div ref="plot"></div>
-  </div>
-</template>
-<script>
 /* A Vega-Lite chart whose data change without redrawing the chart from scratch.
    `spec` is embedded once (and again when it changes); a change of `datasets` only replaces the rows of
    those named datasets in the live view (view.data), which takes a few milliseconds instead of the
    compile-and-embed of a whole spec. Vega is loaded with require.js from Solara's asset path. Each draw
    calls back to Python (vega_drawn) with the newest push (the `_push` counter of `datasets`) it shows, so the
-   page's play loop can tell which week the map has drawn, even when one draw showed two pushes. */
-module.exports = {
+   page's play loop can tell which week the map has drawn, even when one draw showed two pushes.
+
+   An ES module with its render function written out (a <div> holding the plot's <div>), not a .vue file:
+   ipyvue imports it as it is, where a .vue template would first need its 0.8 MB in-browser compiler. */
+import { h } from 'vue';
+
+export default {
+  render() {
+    return h('div', [h('div', {ref: 'plot'})]);
+  },
   mounted() {
     this.current = Object.fromEntries(Object.entries(this.datasets).filter(([name]) => name !== '_push'));
     this.dirty = {};                    /* datasets changed since the last draw */
@@ -100,4 +102,3 @@ module.exports = {
     },
   },
 };
-</script>
