@@ -363,3 +363,25 @@ def test_map_pixels_are_not_blank(model, tmp_path):
     plt.close(fig)
     pixels = np.asarray(Image.open(tmp_path / "map.png").convert("L"), dtype=float)
     assert pixels.std() > 10
+
+
+def test_no_widget_on_the_page_is_a_vue_template_for_the_browser_to_compile():
+    """Every template widget of the page, and of Solara's router and title around it, is a precompiled ES
+    module (viz/precompiled.py): one .vue template makes the browser load the template compiler (0.8 MB)."""
+    import ipyvue
+    from solara.autorouting import RoutingProvider
+
+    from indusco_sim.viz import app, precompiled
+
+    _, rc = solara.render(RoutingProvider(children=[app.Page()], routes=[solara.Route("/")]), handle_error=False)
+    widgets = rc.find(ipyvue.VueTemplate).widgets
+    kinds = {type(w).__name__ for w in widgets}
+    assert {"VegaView", "HtmlBlock", "Navigator", "TitleWidget"} <= kinds, kinds
+    not_precompiled = [type(w).__name__ for w in widgets
+                       if not (isinstance(w.template, ipyvue.Template) and w.template.esm_module)]
+    assert not_precompiled == []
+    for name in ("vega_view", "html_block", "navigator", "title"):  # each module imports only `vue`
+        code = precompiled.module_code(name)
+        imports = [line for line in code.splitlines() if line.startswith("import ")]
+        assert imports == ["import { h } from 'vue';"] and "export default {" in code
+    rc.close()
