@@ -7,6 +7,8 @@ once and each step sends only the rows of the datasets that changed.
 
 from __future__ import annotations
 
+import json
+
 import ipyvuetify as v
 import traitlets
 
@@ -15,7 +17,8 @@ from indusco_sim.viz.precompiled import esm_template
 
 class VegaView(v.VuetifyTemplate):
     spec = traitlets.Dict().tag(sync=True)          # Vega-Lite spec, with the datasets that never change
-    datasets = traitlets.Dict().tag(sync=True)      # name -> rows, replaced in the live view
+    datasets = traitlets.Dict()                     # name -> rows, replaced in the live view; sent as:
+    datasets_json = traitlets.Unicode("{}").tag(sync=True)  # the same as one JSON text (see _encode)
     listen_to_click = traitlets.Bool(False).tag(sync=True)
     cdn = traitlets.Unicode(None, allow_none=True).tag(sync=True)
     on_click = traitlets.Callable(None, allow_none=True)
@@ -24,6 +27,13 @@ class VegaView(v.VuetifyTemplate):
     @traitlets.default("template")
     def _template(self):
         return esm_template("vega_view")  # an ES module, not a .vue template (viz/precompiled.py)
+
+    @traitlets.observe("datasets")
+    def _encode(self, change) -> None:
+        # ipywidgets walks a dict trait's every row for binary buffers before sending it, and ipyvue deep-copies
+        # and deep-watches it in the browser: as text the rows are walked once, by json.dumps here and
+        # JSON.parse there
+        self.datasets_json = json.dumps(change["new"], separators=(",", ":"), allow_nan=False)
 
     @traitlets.default("cdn")
     def _cdn(self):

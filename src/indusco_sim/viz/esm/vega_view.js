@@ -1,9 +1,11 @@
 /* A Vega-Lite chart whose data change without redrawing the chart from scratch.
-   `spec` is embedded once (and again when it changes); a change of `datasets` only replaces the rows of
-   those named datasets in the live view (view.data), which takes a few milliseconds instead of the
-   compile-and-embed of a whole spec. Vega is loaded with require.js from Solara's asset path. Each draw
-   calls back to Python (vega_drawn) with the newest push (the `_push` counter of `datasets`) it shows, so the
-   page's play loop can tell which week the map has drawn, even when one draw showed two pushes.
+   `spec` is embedded once (and again when it changes); a push of datasets (`datasets_json`, name -> rows as
+   one JSON text) only replaces the rows of those named datasets in the live view (view.data), which takes a
+   few milliseconds instead of the compile-and-embed of a whole spec. The rows come as text so that neither
+   ipywidgets nor ipyvue walks them (deep copies, deep watchers, reactive proxies): JSON.parse makes them
+   once. Vega is loaded with require.js from Solara's asset path. Each draw calls back to Python (vega_drawn)
+   with the newest push (the `_push` counter of the datasets) it shows, so the page's play loop can tell which
+   week the map has drawn, even when one draw showed two pushes.
 
    An ES module with its render function written out (a <div> holding the plot's <div>), not a .vue file:
    ipyvue imports it as it is, where a .vue template would first need its 0.8 MB in-browser compiler. */
@@ -14,21 +16,22 @@ export default {
     return h('div', [h('div', {ref: 'plot'})]);
   },
   mounted() {
-    this.current = Object.fromEntries(Object.entries(this.datasets).filter(([name]) => name !== '_push'));
+    const {_push, ...datasets} = JSON.parse(this.datasets_json);
+    this.current = datasets;
     this.dirty = {};                    /* datasets changed since the last draw */
-    this.pushed = this.datasets._push || 0;  /* the newest push received */
+    this.pushed = _push || 0;           /* the newest push received */
     this.ready = this.loadVega().then(() => this.embed());
   },
   watch: {
     spec() {
       this.schedule();
     },
-    datasets() {
+    datasets_json() {
       /* Python sends only the datasets that changed, and a counter (_push) so that every push arrives */
-      const changed = Object.fromEntries(Object.entries(this.datasets).filter(([name]) => name !== '_push'));
+      const {_push, ...changed} = JSON.parse(this.datasets_json);
       this.current = {...this.current, ...changed};
       this.dirty = {...this.dirty, ...changed};
-      this.pushed = this.datasets._push || this.pushed;
+      this.pushed = _push || this.pushed;
       this.schedule();
     },
   },
@@ -70,7 +73,7 @@ export default {
       const dirty = this.dirty;
       this.dirty = {};
       for (const [name, rows] of Object.entries(dirty)) {
-        view.data(name, JSON.parse(JSON.stringify(rows)));
+        view.data(name, rows);  /* fresh objects from JSON.parse; a later embed copies them (this.current) */
       }
       return view.runAsync().then(() => this.drawn(push));
     },
