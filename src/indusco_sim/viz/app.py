@@ -1,5 +1,6 @@
 """The browser page: IndusModel (a mesa.Model) stepped in a Solara app. Served by `indusco serve [SCENARIO]`;
-also runs as `solara run src/indusco_sim/viz/app.py` (scenario from $INDUSCO_SCENARIO, default the baseline).
+also runs as `solara run src/indusco_sim/viz/app.py` (scenario from $INDUSCO_SCENARIO, default the baseline),
+then without the style and early Vega loading of viz/static (custom.css, custom.js), which `indusco serve` adds.
 
 The page keeps Mesa's visualization signal (`update_counter` / `force_update`: a step or reset happened) but
 lays out its own app bar, controls and main area rather than calling SolaraViz: SolaraViz's Controls card
