@@ -3,6 +3,7 @@ the map component rendered by Solara, and `indusco serve`'s refusals (bad scenar
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -385,3 +386,15 @@ def test_no_widget_on_the_page_is_a_vue_template_for_the_browser_to_compile():
         imports = [line for line in code.splitlines() if line.startswith("import ")]
         assert imports == ["import { h } from 'vue';"] and "export default {" in code
     rc.close()
+
+
+def test_vega_view_sends_rows_as_one_json_text_with_numpy_numbers_as_plain_ones():
+    from indusco_sim.viz.vega_view import VegaView
+
+    widget = VegaView()
+    widget.datasets = {"towns": [{"town": "Baoji", "cooperatives": np.int64(3), "lat": np.float32(34.5)}],
+                       "_push": 2}
+    assert json.loads(widget.datasets_json) == {"towns": [{"town": "Baoji", "cooperatives": 3, "lat": 34.5}],
+                                                "_push": 2}
+    with pytest.raises(ValueError):  # NaN is not JSON: refused here rather than breaking the browser's parse
+        widget.datasets = {"towns": [{"lat": float("nan")}]}

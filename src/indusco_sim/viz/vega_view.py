@@ -10,9 +10,17 @@ from __future__ import annotations
 import json
 
 import ipyvuetify as v
+import numpy as np
 import traitlets
 
 from indusco_sim.viz.precompiled import esm_template
+
+
+def plain(value):
+    """A numpy scalar as the Python number it holds (as Solara's own message encoder does); else TypeError."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{value!r} cannot be sent to the browser as JSON")
 
 
 class VegaView(v.VuetifyTemplate):
@@ -33,7 +41,7 @@ class VegaView(v.VuetifyTemplate):
         # ipywidgets walks a dict trait's every row for binary buffers before sending it, and ipyvue deep-copies
         # and deep-watches it in the browser: as text the rows are walked once, by json.dumps here and
         # JSON.parse there
-        self.datasets_json = json.dumps(change["new"], separators=(",", ":"), allow_nan=False)
+        self.datasets_json = json.dumps(change["new"], separators=(",", ":"), allow_nan=False, default=plain)
 
     @traitlets.default("cdn")
     def _cdn(self):
