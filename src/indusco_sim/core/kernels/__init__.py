@@ -11,13 +11,14 @@ from indusco_sim.core.kernels import (
     collection,
     labour,
     lifecycle,
+    loops,
     movement,
     paths,
     production,
     war,
 )
 
-MODULES = (paths, movement, allocation, labour, production, lifecycle, administration, collection, war)
+MODULES = (paths, movement, allocation, labour, production, lifecycle, administration, collection, war, loops)
 
 
 def all_kernels() -> list:

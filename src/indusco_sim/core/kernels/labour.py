@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from indusco_sim.core.kernels.loops import row_sums, total
 from indusco_sim.core.state import MEMBER, UNEMPLOYED
 
 
@@ -88,8 +89,7 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
     millions of job-seekers and a vacancy none of them can fill was a scan of every worker (issue 14)."""
     unemployed, _, member_ids, n_members = tally
     open_left = vacancies.copy()
-    total = open_left.sum()
-    if total == 0:
+    if total(open_left) == 0:
         return 0
     hires = 0
     for skilled_pass in (True, False):
@@ -102,7 +102,7 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
         else:
             keys = c_town.astype(np.int64)
             n_keys = n_towns
-            can = _fillable(open_left, keys, n_keys, unemployed.sum(axis=1))
+            can = _fillable(open_left, keys, n_keys, row_sums(unemployed))
         start, items = _coop_buckets(open_left, keys, n_keys)
         head = start[:-1].copy()  # first cooperative in each bucket that may still have a vacancy
         m = n_members[0]
@@ -126,7 +126,6 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
             if w_skill[w] == c_industry[c]:
                 c_matched[c] += 1
             open_left[c] -= 1
-            total -= 1
             can -= 1
             hires += 1
         n_members[0] = m

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from indusco_sim.core.kernels.loops import stable_argsort, total
 from indusco_sim.core.state import MEMBER, UNEMPLOYED
 
 FATE_FAILED, FATE_INSOLVENT, FATE_LOST = 1, 2, 3
@@ -130,7 +131,7 @@ def choose_foundings(towns, skills, sizes, u, town_region, town_weight, slots, f
     score = np.empty(n)
     for k in range(n):
         score[k] = -(sizes[k] * town_weight[towns[k]] * (0.5 + u[k]))
-    order = np.argsort(score, kind="mergesort")
+    order = stable_argsort(score)
     chosen = np.empty(n, dtype=np.int64)
     founders = np.empty(n, dtype=np.int64)
     loans = np.empty(n)
@@ -182,10 +183,10 @@ def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, 
         key = towns[k] * n_skills + skills[k]
         new_coop[key] = first + k
         left[key] = founders[k]
-    total = left.sum()
+    remaining = total(left)
     m = n_members[0]
     for w in range(w_status.shape[0]):
-        if total == 0:
+        if remaining == 0:
             break
         if w_status[w] != UNEMPLOYED:
             continue
@@ -198,5 +199,5 @@ def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, 
         member_ids[m] = w
         m += 1
         left[key] -= 1
-        total -= 1
+        remaining -= 1
     n_members[0] = m
