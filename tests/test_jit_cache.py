@@ -121,3 +121,37 @@ def test_only_a_new_kernel_version_removes_old_caches(tmp_path: Path, monkeypatc
     current.rmdir()
     assert jit_cache.configure() == current
     assert not old.exists()
+
+
+# warm_up in a fresh process on the cache folder `cache`; reports, for a kernel of each of warm_up's two groups,
+# how numba got it (cache hits, compiles), and how many kernels were compiled rather than loaded
+WARM = """
+import sys
+from indusco_sim.core.kernels import all_kernels, allocation, movement, warming
+if sys.argv[1] == "broken":
+    warming.HELPER = "raise SystemExit(3)"
+warming.warm_up()
+counts = lambda k: (sum(k.stats.cache_hits.values()), sum(k.stats.cache_misses.values()))
+print(counts(allocation.allocate_phase), counts(movement.move_workers),
+      sum(1 for k in all_kernels() if sum(k.stats.cache_misses.values())), warming.marker().exists())
+"""
+
+
+def warm(cache: Path, helper: str = "working") -> str:
+    env = {**os.environ, "INDUSCO_CACHE_DIR": str(cache)}
+    env.pop("NUMBA_CACHE_DIR", None)
+    return subprocess.run([sys.executable, "-c", WARM, helper], env=env, capture_output=True, text=True,
+                          timeout=600, check=True).stdout.strip()
+
+
+@pytest.mark.slow
+def test_a_cold_warm_up_compiles_the_economy_in_a_helper_process(tmp_path: Path) -> None:
+    """With an empty cache, the economy's kernels are compiled by a second process and loaded from the cache by
+    the first, which compiles the rest; the folder is then marked, and the next process loads every kernel. A
+    helper that fails costs nothing but time: the first process compiles everything itself."""
+    first = warm(tmp_path / "cold")
+    assert first.startswith("(1, 0) (0, 1) ") and first.endswith(" True"), first  # loaded / compiled here
+    assert int(first.split()[-2]) > 10  # the rest was compiled here
+    assert warm(tmp_path / "cold") == "(1, 0) (1, 0) 0 True"  # everything loaded, no helper needed
+    broken = warm(tmp_path / "broken", "broken")
+    assert broken.startswith("(0, 1) (0, 1) ") and broken.endswith(" True"), broken  # all compiled here
