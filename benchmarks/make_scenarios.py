@@ -7,6 +7,8 @@ population (no refugee waves), and denser depots and cooperatives: `depots.sites
 towns and `depots.copies` puts C depots at each (K x C depots); `cooperatives.initial` co-ops start working
 at the depot towns, and `population.initial_workers` job-seekers wait there.
 
+rung_empty has no agents at all: the ladder times the fixed cost of a tick with it (issue 14).
+
 rung_full is the historical baseline itself with every displaced person an agent (`population.job_seeker_share:
 1`, issue 14): refugee waves bring some 14 million worker agents by the end of 1942, and the ladder times the
 whole run (rung ticks 0 = to the end).
@@ -26,6 +28,7 @@ RUNGS = {
     "rung_100k": (100_000, 10_000, 40, 5, 7),
     "rung_1m": (1_000_000, 10_000, 25, 20, 14),
     "rung_4m": (4_000_000, 100_000, 40, 50, 14),
+    "rung_empty": (0, 0, 25, 2, 7),  # rung_10k's network, depots and regions, no agents: a tick's fixed cost
 }
 REGION_EVENTS = ("region-northwest", "region-southwest", "region-southeast", "region-sichuan", "region-yunnan")
 
@@ -35,7 +38,8 @@ def scenario(name: str, workers: int, coops: int, towns: list[str], copies: int,
     return {
         "extends": "../../scenarios/baseline.yaml",
         "name": name,
-        "description": f"benchmark: {workers:,} worker agents, {coops:,} co-ops, {len(towns) * copies:,} depots",
+        "description": f"benchmark: {workers:,} worker agents, {coops:,} co-ops, {len(towns) * copies:,} depots"
+                       if workers else f"benchmark: no agents, {len(towns) * copies:,} depots",
         "time": {"start": "1938-08-05", "end": "1939-08-04", "tick": "week"},
         "population": {"arrivals_scale": 0.0, "initial_workers": workers - members},
         "cooperatives": {"initial": coops, "initial_size": size},

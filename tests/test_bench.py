@@ -65,3 +65,32 @@ def test_a_report_is_named_by_its_date_revision_and_kind(tmp_path, monkeypatch):
     assert json.loads(path.read_text(encoding="utf-8")) == report
     full = bench.write_report({**report, "git_revision": "abc+dirty", "quick": False})
     assert full.name == "2026-12-03-abc-dirty.json"
+
+
+def rung_row(**numba) -> dict:
+    return {"numba": {"ticks_per_s": 1.0, "peak_bytes_per_worker": 1.0, "warm_start_s": 0.5, **numba},
+            "movement_bandwidth_fraction": 0.5}
+
+
+def test_the_targets_table_says_which_are_met_and_which_were_not_measured():
+    """A made-up quick report: a 10k ratio of 120x with identical tables, the 100k rung, the empty tick, the whole
+    runs; the 1M, 4M and full-population rungs were not run."""
+    from indusco_sim.bench import targets
+
+    report = {"rungs": {"rung_10k": {**rung_row(warm_start_s=2.5), "ratio": 120.0, "identical": True},
+                        "rung_100k": rung_row(warm_start_s=0.4)},
+              "empty_tick_us": 51.0, "exponent": 0.7, "cold_jit_s": 12.0, "run_warm_s": 2.5, "run_cold_s": 31.0}
+    got = targets.measured(report)
+    assert got["ratio_10k"] == 120.0 and got["empty_tick_us"] == 51.0 and got["ticks_per_s_1m"] is None
+    assert got["warm_start_s"] == 2.5  # the slowest rung's
+    assert got["bandwidth_fraction"] == 0.5  # rung_100k's: rung_10k is left out
+    rows = {line.split(" | ")[0][2:]: line for line in targets.markdown_rows(report)[2:]}
+    assert len(rows) == len(targets.TARGETS)
+    verdict = {name: rows[what].rsplit(" | ", 1)[1].rstrip(" |") for name, (what, _, _) in targets.TARGETS.items()}
+    assert verdict["ratio_10k"] == "yes" and verdict["exponent"] == "yes" and verdict["cold_jit_s"] == "yes"
+    assert verdict["run_warm_s"] == "yes"  # at the bound
+    assert verdict["empty_tick_us"] == verdict["run_cold_s"] == verdict["warm_start_s"] == "**no**"
+    assert verdict["ticks_per_s_1m"] == verdict["ticks_per_s_full"] == "not measured"
+    report["rungs"]["rung_10k"]["identical"] = False  # a ratio without identical tables does not count
+    assert targets.measured(report)["ratio_10k"] is None
+    assert targets.met(float("nan"), 1.0, "min") is None and targets.met(0.9, 1.0, "max") is True

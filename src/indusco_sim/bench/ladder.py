@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from indusco_sim.bench.targets import TARGETS, markdown_rows
 from indusco_sim.results.folder import git_revision, versions
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -33,9 +34,9 @@ FULL = {"rung_10k": (52, 20, 3), "rung_100k": (26, 3, 1), "rung_1m": (26, 0, 0),
 GROWING = ("rung_full",)
 QUICK = {"rung_10k": (52, 20, 3), "rung_100k": (10, 0, 0)}
 NUMBA_REPEATS = 5  # repetitions of the numba timing over the Mesa backend's ticks (each takes milliseconds)
-TARGETS = {"ratio_10k": 100.0, "ticks_per_s_1m": 500.0, "ticks_per_s_4m": 100.0, "bytes_per_worker_4m": 200.0,
-           "ticks_per_s_full": 50.0, "bytes_per_worker_full": 40.0, "empty_tick_us": 50.0,
-           "bandwidth_fraction": 0.2, "exponent": 1.1, "warm_start_s": 2.0, "cold_jit_s": 30.0}
+EMPTY = "rung_empty"  # the 10k rung's network, depots and regions with no agents: the fixed cost of a tick
+EMPTY_REPEATS = 5
+RUN_WARM_REPEATS = 2  # `indusco run` of the baseline with a warm cache: the fastest of these
 
 
 def run_rung(scenario: Path, ticks: int, backend: str = "numba", compare_with: Path | None = None,
@@ -81,6 +82,30 @@ def cold_jit_seconds() -> float:
     return float(seconds)
 
 
+def indusco_command() -> list[str]:
+    """The `indusco` command of this interpreter's environment (python -m indusco_sim.cli if not installed)."""
+    script = Path(sys.executable).with_name("indusco")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "indusco_sim.cli"]
+
+
+def whole_run_seconds(cold: bool) -> float:
+    """Wall time of `indusco run scenarios/baseline.yaml` (tables and plots) in a fresh process, from start to
+    exit; cold: with an empty numba cache (INDUSCO_CACHE_DIR and NUMBA_CACHE_DIR pointed at an empty folder, as
+    in cold_jit_seconds), else the cache this process uses, which the rungs have filled."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ)
+        if cold:
+            env["INDUSCO_CACHE_DIR"] = env["NUMBA_CACHE_DIR"] = str(Path(tmp) / "cache")
+        baseline, out = ROOT / "scenarios" / "baseline.yaml", Path(tmp) / "out"
+        command = [*indusco_command(), "run", str(baseline), "--out", str(out)]
+        t0 = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+        seconds = time.perf_counter() - t0
+        if done.returncode != 0:
+            raise RuntimeError(f"indusco run failed:\n{done.stderr[-3000:]}")
+    return seconds
+
+
 def fit_exponent(workers: list[int], seconds_per_tick: list[float]) -> float:
     """Slope of log(time per tick) against log(workers): 1 is linear."""
     if len(workers) < 2:
@@ -116,6 +141,12 @@ def run_ladder(quick: bool = False, progress: Callable[[str], None] | None = Non
         move_s = numba_result["phase_ms"]["movement"] / 1000
         row["movement_bandwidth_fraction"] = round(numba_result["movement_bytes"] / bandwidth / move_s, 4)
         rungs[name] = row
+    say("empty tick")
+    empty = run_rung(SCENARIOS / f"{EMPTY}.yaml", 0, "numba", repeats=EMPTY_REPEATS)
+    say("whole baseline run, warm")
+    run_warm = min(whole_run_seconds(cold=False) for _ in range(RUN_WARM_REPEATS))
+    say("whole baseline run, cold")
+    run_cold = whole_run_seconds(cold=True)
     fixed = [r for name, r in rungs.items() if name not in GROWING]
     workers = [r["numba"]["workers"] for r in fixed]
     per_tick = [r["numba"]["seconds_per_tick"] for r in fixed]
@@ -126,6 +157,10 @@ def run_ladder(quick: bool = False, progress: Callable[[str], None] | None = Non
         "machine": {"cpus": os.cpu_count(), "platform": sys.platform, "bandwidth_gb_s": round(bandwidth / 1e9, 2)},
         "versions": versions(),
         "cold_jit_s": round(cold, 3),
+        "empty_tick_us": round(1e6 * empty["seconds_per_tick"], 1),
+        "empty": {"seconds_per_tick_all": empty["seconds_per_tick_all"], "phase_ms": empty["phase_ms"]},
+        "run_warm_s": round(run_warm, 3),
+        "run_cold_s": round(run_cold, 3),
         "exponent": round(fit_exponent(workers, per_tick), 3),
         "rungs": rungs,
         "targets": TARGETS,
@@ -156,6 +191,9 @@ def markdown(report: dict) -> str:
     lines.append("|---|" + "---|" * len(phases))
     for name, r in report["rungs"].items():
         lines.append(f"| {name} | " + " | ".join(f"{r['numba']['phase_ms'][p]:.2f}" for p in phases) + " |")
+    if "empty" in report:
+        lines.append(f"| {EMPTY} | " + " | ".join(f"{report['empty']['phase_ms'][p]:.3f}" for p in phases) + " |")
+    lines += ["", "Against the targets:", "", *markdown_rows(report)]
     return "\n".join(lines)
 
 
