@@ -155,3 +155,22 @@ def test_a_cold_warm_up_compiles_the_economy_in_a_helper_process(tmp_path: Path)
     assert warm(tmp_path / "cold") == "(1, 0) (1, 0) 0 True"  # everything loaded, no helper needed
     broken = warm(tmp_path / "broken", "broken")
     assert broken.startswith("(0, 1) (0, 1) ") and broken.endswith(" True"), broken  # all compiled here
+
+
+def test_an_interrupted_warm_up_stops_its_helper_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or SIGTERM, or an error) while this process compiles: the helper is killed, not waited for."""
+    from indusco_sim.core.kernels import warming
+
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    monkeypatch.setattr(warming, "marker", lambda: tmp_path / "WARMED")  # a cold cache
+    monkeypatch.setattr(warming, "start_helper", lambda: helper)
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(warming, "warm_rest", interrupted)
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        warming.warm_up()
+    assert helper.poll() is not None and time.perf_counter() - t0 < 10
+    assert not (tmp_path / "WARMED").exists()

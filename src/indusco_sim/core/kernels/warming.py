@@ -164,9 +164,13 @@ def warm_up() -> None:
     helper = start_helper() if done is not None and not done.exists() else None
     try:
         warm_rest()
-    finally:
+    except BaseException:  # Ctrl-C, SIGTERM (signals.py), an error: the helper is not waited for
         if helper is not None:
-            finish_helper(helper)
+            helper.kill()
+            helper.wait()
+        raise
+    if helper is not None:
+        finish_helper(helper)
     warm_economy()
     if done is not None and not done.exists():
         try:
