@@ -73,12 +73,13 @@ class Table:
                 self._data[name] = grown
                 self.__dict__[name] = grown[: self.n]
             self._cap = cap
-        rows = slice(self.n, need)
-        for name, (_, _, fill) in self.columns.items():
-            self._data[name][rows] = fill
-        self.__dict__["n"] = need
-        self._refresh_views()
-        return rows
+        first, views = self.n, self.__dict__
+        for name, (_, _, fill) in self.columns.items():  # fill the new rows and extend the view, in one pass:
+            data = self._data[name]                      # ndarray.fill, not slice assignment (issue 14: a
+            data[first:need].fill(fill)                  # co-op added 21 -> 12 us, each founding tick)
+            views[name] = data[:need]
+        views["n"] = need
+        return slice(first, need)
 
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self._data.values())
