@@ -29,6 +29,7 @@ CASES = {
     "full": ("scenarios/baseline.yaml", None, ("population.job_seeker_share=1",)),
     "rung_1m": ("benchmarks/scenarios/rung_1m.yaml", 26, ()),
     "rung_4m": ("benchmarks/scenarios/rung_4m.yaml", 10, ()),
+    "rung_empty": ("benchmarks/scenarios/rung_empty.yaml", 50, ()),
     "rung_10k": ("benchmarks/scenarios/rung_10k.yaml", 52, ()),
 }
 CALLS = ("count_unemployed", "choose_goals", "move", "add_workers", "allocate", "produce", "close_and_flee",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -15,6 +16,9 @@ from indusco_sim.backends.mesa.towns import choose_goals as reference_choose_goa
 from indusco_sim.core.kernels.counts import same_tally, tally_of
 from indusco_sim.core.kernels.movement import (
     CHUNK,
+    PARALLEL_ROWS,
+    _mark_all,
+    _settle_all,
     choose_goals,
     count_unemployed,
     holds_unemployed,
@@ -239,7 +243,7 @@ def movement_case(draw):
             p_seek)
 
 
-def check_against_oracle(case, offset=0):
+def check_against_oracle(case, offset=0, parallel=False):
     status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, tick_days, p_leave, p_seek = case
     n = len(status)
     want = oracle_move(status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, tick_days,
@@ -253,8 +257,13 @@ def check_against_oracle(case, offset=0):
         buffer[offset:offset + n] = status
         got = buffer[offset:offset + n], town.copy(), dest.copy(), wait.copy()
         tally = tally_of(status, town, skill, len(blocked), n_skills)
-        move_workers(*got, skill, key, goals, refuge, next_hop, hop_days, blocked, sweep_blocked, tick_days, p_leave,
-                     p_seek, tally[0], tally[1])
+        if parallel:  # move_workers' path from PARALLEL_ROWS workers, on fewer
+            masks = np.empty((n + 63) // 64, np.uint64)
+            _mark_all(got[0], key, below(p_leave), below(p_leave + p_seek), np.int8(sweep_blocked), masks)
+            _settle_all(masks, *got, skill, goals, refuge, next_hop, hop_days, blocked, tick_days, tally[0], tally[1])
+        else:
+            move_workers(*got, skill, key, goals, refuge, next_hop, hop_days, blocked, sweep_blocked, tick_days,
+                         p_leave, p_seek, tally[0], tally[1])
         for name, g, w in zip(("status", "town", "dest", "wait"), got, want, strict=True):
             assert g.tolist() == w, (name, sweep_blocked)
         assert same_tally(tally, tally_of(got[0], got[1], skill, len(blocked), n_skills))  # the tally kept
@@ -267,17 +276,34 @@ def test_move_workers_matches_the_per_worker_oracle(case, offset):
     check_against_oracle(case, offset)
 
 
-def test_move_workers_matches_the_oracle_across_chunks():
-    """Several chunks, a partial last one, every unemployed worker in a blocked town or seeking."""
-    rng = np.random.default_rng(5)
-    n, T, S = 2 * CHUNK + 13, 4, 2
+def chunks_case(n, seed=5):
+    """n workers on four towns, two of them blocked: arrivals, the unemployed, members and those who left."""
+    rng = np.random.default_rng(seed)
+    T, S = 4, 2
     status = rng.choice(np.array([ARRIVING, UNEMPLOYED, MEMBER, LEFT], np.int8), n, p=[0.1, 0.6, 0.25, 0.05])
     case = (status, rng.integers(0, T, n, dtype=np.int32), rng.integers(0, T, n, dtype=np.int32),
             rng.integers(0, 5, n, dtype=np.int16), rng.integers(0, S, n, dtype=np.int8), np.uint64(rng.integers(2**63)),
             rng.integers(-1, T, (T, S), dtype=np.int32), np.array([1, -1, 2, 0], np.int32),
             rng.integers(-1, T, (T, T), dtype=np.int32), rng.integers(1, 4, (T, T), dtype=np.int16),
             np.array([True, False, False, True]), 7, 0.05, 0.2)
-    check_against_oracle(case, offset=3)
+    return case
+
+
+def test_move_workers_matches_the_oracle_across_chunks():
+    """Several chunks, a partial last one, every unemployed worker in a blocked town or seeking."""
+    check_against_oracle(chunks_case(2 * CHUNK + 13), offset=3)
+
+
+def test_the_parallel_path_matches_the_oracle_across_chunks():
+    """The dense passes of every chunk first, on numba's threads (_mark_all), then the sparse ones (_settle_all):
+    what move_workers does from PARALLEL_ROWS workers on, here on three chunks."""
+    check_against_oracle(chunks_case(2 * CHUNK + 13), offset=3, parallel=True)
+
+
+@pytest.mark.slow
+def test_move_workers_takes_the_parallel_path_and_matches_the_oracle():
+    """PARALLEL_ROWS + 77 workers: move_workers itself, through its parallel path."""
+    check_against_oracle(chunks_case(PARALLEL_ROWS + 77, seed=6), offset=5)
 
 
 @given(st.one_of(st.floats(allow_nan=True), st.sampled_from([0.0, -0.0, 5e-324, 2.0**-53, 1.0 - 2.0**-53, 1.0])),

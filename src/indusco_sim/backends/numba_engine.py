@@ -7,6 +7,8 @@ engine written the Mesa way implements the same methods on Python agents.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from indusco_sim.core.bundles import economy_of, industries_of
@@ -24,6 +26,10 @@ from indusco_sim.core.state import (
 )
 from indusco_sim.world.params import Params
 
+# Held while a kernel runs on numba's threads (movement from PARALLEL_ROWS workers): models stepped at once in
+# several Python threads (the page's sessions) then take turns there. numba's "workqueue" threading layer, used
+# when neither TBB nor OpenMP is installed, aborts the process on a parallel kernel entered from two threads.
+PARALLEL = threading.Lock()
 
 class NumbaEngine:
     """Workers, cooperatives and depots in arrays; implements backends.contract.Engine."""
@@ -126,9 +132,14 @@ class NumbaEngine:
         unemployed: the exact count_unemployed table now; the kernel visits every unemployed worker only when
         a blocked town holds some."""
         w = self.workers
-        movement.move_workers(w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop,
-                              hop_days, blocked, movement.holds_unemployed(unemployed, blocked), tick_days, p_leave,
-                              p_seek, self.unemployed, self.travelling)
+        args = (w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop, hop_days, blocked,
+                movement.holds_unemployed(unemployed, blocked), tick_days, p_leave, p_seek, self.unemployed,
+                self.travelling)
+        if w.n < movement.PARALLEL_ROWS:
+            movement.move_workers(*args)
+            return
+        with PARALLEL:  # numba's threads: one parallel kernel at a time in this process (see PARALLEL)
+            movement.move_workers(*args)
 
     # ---- depots ------------------------------------------------------------------------------------
     def open_depots(self, ids: np.ndarray, months_of_stock: float) -> None:

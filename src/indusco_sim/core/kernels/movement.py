@@ -7,7 +7,7 @@ arrays they are given in place. Random numbers come from the tick's key (kernels
 from __future__ import annotations
 
 import numpy as np
-from numba import config, njit
+from numba import config, njit, prange
 from numba.cpython.unsafe.numbers import trailing_zeros as _intrinsic_trailing_zeros
 
 from indusco_sim.core.kernels.counts import count_equal
@@ -25,6 +25,7 @@ CHUNK = 16384  # workers marked, then settled, at a time (a multiple of 64): the
 HIGH_BITS = np.uint64(0x8080808080808080)
 NOT_MARKED = np.uint64(0xE3E3E3E3E3E3E3E3)  # ~MARK_BITS in every byte
 GATHER = np.uint64(0x0102040810204080)  # (x * GATHER) >> 56 collects bits 0, 8, .., 56 of x into bits 0..7
+PARALLEL_ROWS = 1 << 18  # from this many workers (262,144), move_workers marks them on every core (_mark_all)
 
 
 def python_trailing_zeros(x):
@@ -229,6 +230,35 @@ def _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop
             travelling[here] += 1
 
 
+@njit(cache=True, parallel=True)
+def _mark_all(status, key, t_leave, t_act, sweep, masks):
+    """_mark and _find_marked over every chunk of CHUNK workers, the chunks shared among numba's threads: masks
+    (uint64 [ceil(n / 64)]) gets the marked bits of all n. Each chunk reads and writes only its own statuses and
+    mask words, and a worker's draw depends only on its row, so the result is the serial one."""
+    n = status.shape[0]
+    for k in prange((n + CHUNK - 1) // CHUNK):
+        lo = k * CHUNK
+        hi = min(lo + CHUNK, n)
+        chunk = status[lo:hi]
+        _mark(chunk, np.uint64(lo), key, t_leave, t_act, sweep)
+        _find_marked(chunk, masks[lo // 64:(hi + 63) // 64])
+
+
+@njit(cache=True)
+def _settle_all(masks, status, town, dest, wait, skill, goals, refuge, next_hop, hop_days, blocked, tick_days,
+                unemployed, travelling):
+    """_choose and _walk, chunk after chunk, for the workers _mark_all marked (masks: all of them)."""
+    n = status.shape[0]
+    movers = np.empty(CHUNK, np.uint64)
+    targets = np.empty(CHUNK, np.int32)
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        count = _choose(np.uint64(lo), masks[lo // 64:(hi + 63) // 64], status, town, skill, goals, refuge, blocked,
+                        movers, targets, unemployed, travelling)
+        _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days, unemployed,
+              travelling)
+
+
 @njit(cache=True)
 def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, hop_days, blocked, sweep_blocked,
                  tick_days, p_leave, p_seek, unemployed, travelling):
@@ -250,15 +280,21 @@ def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, 
     unemployed worker (e.g. not unemployed[blocked].any() with count_unemployed); True is always correct. As
     before, the town, dest and skill of ARRIVING and UNEMPLOYED workers must be valid ids.
 
-    Decisions. Serial on purpose. A prange version over chunks of workers gave bit-identical results but no gain
-    on the 2-CPU CI machine: 4M workers, 17.3 ms serial against 16.7 ms parallel (static or dynamic chunks),
-    measured 2026-11-27; the loop is bound by branches on the draws, not by memory, and the two CPUs share a
-    core. (2026-11-27, 4M workers of rung_4m after 3 ticks:) The one-pass loop, one branchy iteration per
-    worker, took 17.2 ms; this two-pass form 5.4 ms (1M: 4.2 ms and 0.9 ms), best of 9. Of the 5.4 ms the
+    From PARALLEL_ROWS workers on, the dense passes of all chunks run first, shared among numba's threads
+    (_mark_all), then the sparse ones chunk after chunk (_settle_all): the same result, since no chunk's marking
+    reads what another's settling writes. Decision (2026-12-04, issue 14): on this 2-core machine (two real
+    cores: two processes compiling at once each took as long as one alone) the dense pass over 12.5M rows took
+    10.2-11.4 ms on two threads against 19.9-20.8 ms on one, best of 5. On 2026-11-27 a prange over chunks of the
+    one-pass loop gained nothing (17.3 against 16.7 ms at 4M) on a machine whose two CPUs shared a core: there
+    the threads cost a little and save nothing. Below PARALLEL_ROWS each chunk is marked and settled in turn, its
+    status bytes still in cache.
+
+    (2026-11-27, 4M workers of rung_4m after 3 ticks:) The one-pass loop, one branchy iteration per worker, took
+    17.2 ms; this two-pass form 5.4 ms (1M: 4.2 ms and 0.9 ms), best of 9. Of the 5.4 ms the
     dense pass (vectorised: it must not gather by town or skill) is 1.4 ms; reading town and skill of the 0.43M
     marked workers about 1.2 ms and dest and wait of the 0.1M travellers about 1.2 ms (a cache line each, not
-    just the bytes used); the walks' branches about 1 ms. Tried and left out: a prange over the dense pass
-    alone (5.6 ms against 1.5 ms); copying or software-prefetching the chunk's town
+    just the bytes used); the walks' branches about 1 ms. Tried and left out then, on that machine: a prange over
+    the dense pass alone (5.6 ms against 1.5 ms); copying or software-prefetching the chunk's town
     and skill (slower); finding marked bytes one by one, by a ctz loop per 8-byte word, or by a lookup table
     (slower than 64-bit masks); branch-free walks (no gain); a helper call per worker (numba's reference
     counting of its array arguments costs ~40 ns a call).
@@ -274,6 +310,12 @@ def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, 
     t_leave = below(p_leave)
     t_act = below(p_leave + p_seek)
     sweep = np.int8(1 if sweep_blocked else 0)
+    if n >= PARALLEL_ROWS:
+        masks = np.empty((n + 63) // 64, np.uint64)
+        _mark_all(status, key, t_leave, t_act, sweep, masks)
+        _settle_all(masks, status, town, dest, wait, skill, goals, refuge, next_hop, hop_days, blocked, tick_days,
+                    unemployed, travelling)
+        return
     size = min(CHUNK, (n + 63) // 64 * 64)  # small populations get small buffers (no 200 KB allocation a tick)
     masks = np.empty(size // 64, np.uint64)
     movers = np.empty(size, np.uint64)
