@@ -17,8 +17,7 @@ from indusco_sim.core.kernels.counts import same_tally, tally_of
 from indusco_sim.core.kernels.movement import (
     CHUNK,
     PARALLEL_ROWS,
-    _mark_all,
-    _settle_all,
+    _move_in_groups,
     choose_goals,
     count_unemployed,
     holds_unemployed,
@@ -258,9 +257,8 @@ def check_against_oracle(case, offset=0, parallel=False):
         got = buffer[offset:offset + n], town.copy(), dest.copy(), wait.copy()
         tally = tally_of(status, town, skill, len(blocked), n_skills)
         if parallel:  # move_workers' path from PARALLEL_ROWS workers, on fewer
-            masks = np.empty((n + 63) // 64, np.uint64)
-            _mark_all(got[0], key, below(p_leave), below(p_leave + p_seek), np.int8(sweep_blocked), masks)
-            _settle_all(masks, *got, skill, goals, refuge, next_hop, hop_days, blocked, tick_days, tally[0], tally[1])
+            _move_in_groups(*got, skill, key, below(p_leave), below(p_leave + p_seek), np.int8(sweep_blocked), goals,
+                            refuge, next_hop, hop_days, blocked, tick_days, tally[0], tally[1])
         else:
             move_workers(*got, skill, key, goals, refuge, next_hop, hop_days, blocked, sweep_blocked, tick_days,
                          p_leave, p_seek, tally[0], tally[1])
@@ -295,8 +293,8 @@ def test_move_workers_matches_the_oracle_across_chunks():
 
 
 def test_the_parallel_path_matches_the_oracle_across_chunks():
-    """The dense passes of every chunk first, on numba's threads (_mark_all), then the sparse ones (_settle_all):
-    what move_workers does from PARALLEL_ROWS workers on, here on three chunks."""
+    """The chunks shared among numba's threads, each group's changes to the tally added up at the end
+    (_move_in_groups): what move_workers does from PARALLEL_ROWS workers on, here on three chunks."""
     check_against_oracle(chunks_case(2 * CHUNK + 13), offset=3, parallel=True)
 
 

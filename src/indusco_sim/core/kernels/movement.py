@@ -25,7 +25,9 @@ CHUNK = 16384  # workers marked, then settled, at a time (a multiple of 64): the
 HIGH_BITS = np.uint64(0x8080808080808080)
 NOT_MARKED = np.uint64(0xE3E3E3E3E3E3E3E3)  # ~MARK_BITS in every byte
 GATHER = np.uint64(0x0102040810204080)  # (x * GATHER) >> 56 collects bits 0, 8, .., 56 of x into bits 0..7
-PARALLEL_ROWS = 1 << 18  # from this many workers (262,144), move_workers marks them on every core (_mark_all)
+PARALLEL_ROWS = 1 << 18  # from this many workers (262,144), move_workers runs on every core (_move_in_groups)
+GROUPS = 16  # groups of chunks in _move_in_groups, shared among the threads (numba's thread count is a dynamic
+# global: a kernel that reads it cannot be cached on disk)
 
 
 def python_trailing_zeros(x):
@@ -231,32 +233,37 @@ def _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop
 
 
 @njit(cache=True, parallel=True)
-def _mark_all(status, key, t_leave, t_act, sweep, masks):
-    """_mark and _find_marked over every chunk of CHUNK workers, the chunks shared among numba's threads: masks
-    (uint64 [ceil(n / 64)]) gets the marked bits of all n. Each chunk reads and writes only its own statuses and
-    mask words, and a worker's draw depends only on its row, so the result is the serial one."""
+def _move_in_groups(status, town, dest, wait, skill, key, t_leave, t_act, sweep, goals, refuge, next_hop, hop_days,
+                    blocked, tick_days, unemployed, travelling):
+    """move_workers' chunks shared among numba's threads: the chunks dealt out to GROUPS groups in turn (chunk k to
+    group k % GROUPS; rows of one kind bunch together, as the members seeded first do), each group's chunks marked
+    and settled one after another as in the serial loop. Each group keeps its
+    own changes to the tally (integer counts), added to it at the end; workers write only their own rows and read
+    only shared tables, so the result is the serial one."""
     n = status.shape[0]
-    for k in prange((n + CHUNK - 1) // CHUNK):
-        lo = k * CHUNK
-        hi = min(lo + CHUNK, n)
-        chunk = status[lo:hi]
-        _mark(chunk, np.uint64(lo), key, t_leave, t_act, sweep)
-        _find_marked(chunk, masks[lo // 64:(hi + 63) // 64])
-
-
-@njit(cache=True)
-def _settle_all(masks, status, town, dest, wait, skill, goals, refuge, next_hop, hop_days, blocked, tick_days,
-                unemployed, travelling):
-    """_choose and _walk, chunk after chunk, for the workers _mark_all marked (masks: all of them)."""
-    n = status.shape[0]
-    movers = np.empty(CHUNK, np.uint64)
-    targets = np.empty(CHUNK, np.int32)
-    for lo in range(0, n, CHUNK):
-        hi = min(lo + CHUNK, n)
-        count = _choose(np.uint64(lo), masks[lo // 64:(hi + 63) // 64], status, town, skill, goals, refuge, blocked,
-                        movers, targets, unemployed, travelling)
-        _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days, unemployed,
-              travelling)
+    n_chunks = (n + CHUNK - 1) // CHUNK
+    groups = min(n_chunks, GROUPS)
+    d_unemployed = np.zeros((groups, unemployed.shape[0], unemployed.shape[1]), np.int64)
+    d_travelling = np.zeros((groups, travelling.shape[0]), np.int64)
+    for g in prange(groups):
+        masks = np.empty(CHUNK // 64, np.uint64)
+        movers = np.empty(CHUNK, np.uint64)
+        targets = np.empty(CHUNK, np.int32)
+        for k in range(g, n_chunks, groups):  # every groups-th chunk: the work spreads evenly over the threads
+            lo = k * CHUNK
+            chunk = status[lo:min(lo + CHUNK, n)]
+            first = np.uint64(lo)
+            _mark(chunk, first, key, t_leave, t_act, sweep)
+            _find_marked(chunk, masks)
+            count = _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets,
+                            d_unemployed[g], d_travelling[g])
+            _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days,
+                  d_unemployed[g], d_travelling[g])
+    for g in range(groups):
+        for t in range(unemployed.shape[0]):
+            travelling[t] += d_travelling[g, t]
+            for s in range(unemployed.shape[1]):
+                unemployed[t, s] += d_unemployed[g, t, s]
 
 
 @njit(cache=True)
@@ -280,14 +287,16 @@ def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, 
     unemployed worker (e.g. not unemployed[blocked].any() with count_unemployed); True is always correct. As
     before, the town, dest and skill of ARRIVING and UNEMPLOYED workers must be valid ids.
 
-    From PARALLEL_ROWS workers on, the dense passes of all chunks run first, shared among numba's threads
-    (_mark_all), then the sparse ones chunk after chunk (_settle_all): the same result, since no chunk's marking
-    reads what another's settling writes. Decision (2026-12-04, issue 14): on this 2-core machine (two real
-    cores: two processes compiling at once each took as long as one alone) the dense pass over 12.5M rows took
-    10.2-11.4 ms on two threads against 19.9-20.8 ms on one, best of 5. On 2026-11-27 a prange over chunks of the
-    one-pass loop gained nothing (17.3 against 16.7 ms at 4M) on a machine whose two CPUs shared a core: there
-    the threads cost a little and save nothing. Below PARALLEL_ROWS each chunk is marked and settled in turn, its
-    status bytes still in cache.
+    From PARALLEL_ROWS workers on, the chunks are shared among numba's threads (_move_in_groups): the same
+    result, since no chunk's marking or settling reads what another's writes, and the tally's changes are added
+    up at the end. Decision (2026-12-04, issue 14): on this 2-core machine (two real cores: two processes
+    compiling at once each took as long as one alone) the dense pass alone over 12.5M rows took 10.2-11.4 ms on
+    two threads against 19.9-20.8 ms on one, best of 5. With the sparse passes on the threads too, chunks dealt
+    out in turn (benchmarks/profile_phases.py, interleaved, best of 2): the full-population run 36.6 ms a tick
+    serial, 33.1 with the dense passes alone parallel, 25.5 with all; rung_1m 3.88, 3.58 and 3.12 ms. On
+    2026-11-27 a prange over chunks of the one-pass loop gained nothing (17.3 against 16.7 ms at 4M) on a machine
+    whose two CPUs shared a core: there the threads cost a little and save nothing. Below PARALLEL_ROWS one
+    thread marks and settles each chunk in turn.
 
     (2026-11-27, 4M workers of rung_4m after 3 ticks:) The one-pass loop, one branchy iteration per worker, took
     17.2 ms; this two-pass form 5.4 ms (1M: 4.2 ms and 0.9 ms), best of 9. Of the 5.4 ms the
@@ -311,10 +320,8 @@ def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, 
     t_act = below(p_leave + p_seek)
     sweep = np.int8(1 if sweep_blocked else 0)
     if n >= PARALLEL_ROWS:
-        masks = np.empty((n + 63) // 64, np.uint64)
-        _mark_all(status, key, t_leave, t_act, sweep, masks)
-        _settle_all(masks, status, town, dest, wait, skill, goals, refuge, next_hop, hop_days, blocked, tick_days,
-                    unemployed, travelling)
+        _move_in_groups(status, town, dest, wait, skill, key, t_leave, t_act, sweep, goals, refuge, next_hop,
+                        hop_days, blocked, tick_days, unemployed, travelling)
         return
     size = min(CHUNK, (n + 63) // 64 * 64)  # small populations get small buffers (no 200 KB allocation a tick)
     masks = np.empty(size // 64, np.uint64)
