@@ -24,6 +24,7 @@ import numpy as np
 from mesa.discrete_space import Network as NetworkSpace
 
 from indusco_sim.backends.contract import make_engine
+from indusco_sim.core.kernels.arrivals import place_arrivals
 from indusco_sim.core.kernels.paths import serving_depots, shortest_paths
 from indusco_sim.core.state import NATIONAL
 from indusco_sim.data import scenarios_dir
@@ -268,13 +269,11 @@ class IndusModel(mesa.Model):
         ev = self.schedule_by_tick[tick]
         if not ev.arrivals:
             return
-        counts = [self.rng.poisson(expected) for _, expected in ev.arrivals]
-        total = int(sum(counts))
-        skills = np.searchsorted(self.p.skill_cdf, self.rng.random(total), side="right")
-        skills = np.minimum(skills, len(self.p.industries) - 1).astype(np.int8)
-        towns = np.repeat(np.array([t for t, _ in ev.arrivals], dtype=np.int32), counts)
-        towns = np.where(self.occupied[towns], self.refuge[towns], towns).astype(np.int32)
-        self.engine.add_workers(towns, skills, self.goals[towns, skills])
+        counts = np.array([self.rng.poisson(expected) for _, expected in ev.arrivals], dtype=np.int64)
+        u = self.rng.random(int(counts.sum()))
+        entry = np.array([t for t, _ in ev.arrivals], dtype=np.int32)
+        self.engine.add_workers(*place_arrivals(entry, counts, u, self.p.skill_cdf, self.occupied, self.refuge,
+                                                self.goals))
 
     def _phase_movement(self, tick: int) -> None:
         # nothing between the last collection and here changes who waits where (arrivals travel first)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from indusco_sim.core.kernels import (
     administration,
     allocation,
+    arrivals,
     collection,
     labour,
     lifecycle,
@@ -18,7 +19,8 @@ from indusco_sim.core.kernels import (
 from indusco_sim.core.kernels.warming import warm_up
 
 __all__ = ["MODULES", "all_kernels", "warm_up"]
-MODULES = (paths, movement, allocation, labour, production, lifecycle, administration, collection, war, loops)
+MODULES = (paths, arrivals, movement, allocation, labour, production, lifecycle, administration, collection, war,
+           loops)
 
 
 def all_kernels() -> list:

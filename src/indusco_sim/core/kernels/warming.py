@@ -2,9 +2,9 @@
 that JIT time is measured apart from tick time and no tick compiles.
 
 Each kernel is called once on a two-town, two-cooperative, three-worker toy with the model's dtypes, in two groups:
-the economy (allocation, labour exchange, production) and the rest (paths, movement, lifecycle, administration,
-war, collection). With an empty cache a second process compiles the economy while this one compiles the rest,
-and this one then loads the economy from the cache.
+the economy (allocation, labour exchange, production) and the rest (paths, arrivals, movement, lifecycle,
+administration, war, collection). With an empty cache a second process compiles the economy while this one
+compiles the rest, and this one then loads the economy from the cache.
 
 Decision (issue 14, the cold run): numba compiles one kernel at a time, in one thread. On this 2-core machine two
 processes compiling at once each took as long as one alone (19.0 and 22.1 s against 18.5-20.8 s, 2026-12-04),
@@ -27,6 +27,7 @@ import numpy as np
 from indusco_sim.core.kernels import (
     administration,
     allocation,
+    arrivals,
     collection,
     labour,
     lifecycle,
@@ -90,7 +91,7 @@ def warm_economy() -> None:
 
 
 def warm_rest() -> None:
-    """Paths, movement, lifecycle, administration, war damage and collection."""
+    """Paths, arrivals, movement, lifecycle, administration, war damage and collection."""
     indptr, indices, weights = np.array([0, 1, 2], i8), np.array([1, 0], i8), np.array([1.0, 1.0])
     blocked = np.zeros(T, b1)
     dist, hop = paths.shortest_paths(indptr, indices, weights, blocked)
@@ -102,6 +103,7 @@ def warm_rest() -> None:
     tally = _tally(unemployed)
     goals = movement.choose_goals(unemployed, np.zeros((T, S), i8), np.ones(T), dist, blocked, 0.5, 5.0,
                                   *movement.towns_within(dist, 10.0))
+    arrivals.place_arrivals(np.zeros(1, i4), np.ones(1, i8), np.zeros(1), np.ones(S), blocked, refuge, goals)
     movement.move_workers(status, town, dest, wait, skill, np.uint64(12345), goals, refuge, hop, np.ones((T, T), i2),
                           blocked, movement.holds_unemployed(unemployed, blocked), 7, 0.1, 0.1, tally[0], tally[1])
     alive, _, industry, members, matched, _, _, equipment, capital, _, stock, _, _ = _coops()
