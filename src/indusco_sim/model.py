@@ -35,7 +35,7 @@ from indusco_sim.scenario.schema import Scenario
 from indusco_sim.views import AgentViews, CoopAgent, sync_agents
 from indusco_sim.world.geography import build_network
 from indusco_sim.world.params import compile_params, per_tick_chance
-from indusco_sim.world.schedule import build_schedule
+from indusco_sim.world.schedule import build_schedule, workers_expected
 
 PHASES = ("events", "arrivals", "movement", "allocation", "production", "lifecycle", "administration",
           "collection")
@@ -82,7 +82,8 @@ class IndusModel(mesa.Model):
         self.space = NetworkSpace(self.network.graph, random=self.random,
                                   layout={i: (float(r.lon), float(r.lat)) for i, r in self.network.towns.iterrows()})
         self.engine = make_engine(backend, self.p, self.network.n_towns, self.depot_town, self.depot_opens,
-                                  self.depot_scale, model=self)  # the mesa engine places its depots in self.space
+                                  self.depot_scale, model=self,  # the mesa engine places its depots in self.space
+                                  workers_expected=workers_expected(spec, self.schedule_by_tick, self.p.target_agents))
         self.fund = spec.finance.fund_initial
         self.donations_per_month = spec.finance.donations_per_month
         self.lending_factor = spec.finance.lending_factor

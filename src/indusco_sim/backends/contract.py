@@ -136,12 +136,15 @@ class Engine(Protocol):
 
 
 def make_engine(backend: str, params: Params, n_towns: int, depot_towns, depot_opens, depot_scale,
-                model=None) -> Engine:
-    """The engine of `backend` ("numba" or "mesa"). The Mesa engine's agents belong to `model`."""
+                model=None, workers_expected: int = 0) -> Engine:
+    """The engine of `backend` ("numba" or "mesa"). The Mesa engine's agents belong to `model`.
+    `workers_expected`: worker agents the run is expected to hold in all, for which the numba engine maps its
+    worker table at once (it grows if the run brings more)."""
     if backend == "numba":
         from indusco_sim.backends.numba_engine import NumbaEngine
 
-        return NumbaEngine(params, n_towns, depot_towns, depot_opens, depot_scale)
+        return NumbaEngine(params, n_towns, depot_towns, depot_opens, depot_scale,
+                           worker_capacity=max(1024, workers_expected))
     if backend == "mesa":
         from indusco_sim.backends.mesa.engine import MesaEngine
 

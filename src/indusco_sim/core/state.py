@@ -66,13 +66,7 @@ class Table:
         million worker agents follow the doubled capacity and two copies of every column.)"""
         need = self.n + k
         if need > self._cap:
-            cap = max(need, 2 * self._cap)
-            for name, (dtype, shape, _) in self.columns.items():
-                grown = np.empty((cap, *shape), dtype=dtype)
-                grown[: self.n] = self._data[name][: self.n]
-                self._data[name] = grown
-                self.__dict__[name] = grown[: self.n]
-            self._cap = cap
+            self.reserve(max(need, 2 * self._cap))
         first, views = self.n, self.__dict__
         for name, (_, _, fill) in self.columns.items():  # fill the new rows and extend the view, in one pass:
             data = self._data[name]                      # ndarray.fill, not slice assignment (issue 14: a
@@ -81,8 +75,21 @@ class Table:
         views["n"] = need
         return slice(first, need)
 
+    def reserve(self, capacity: int) -> None:
+        """Room for `capacity` rows (no change if there is already): each column is mapped anew, lazily (see add),
+        and its rows in use copied over."""
+        if capacity <= self._cap:
+            return
+        for name, (dtype, shape, _) in self.columns.items():
+            grown = np.empty((capacity, *shape), dtype=dtype)
+            grown[: self.n] = self._data[name][: self.n]
+            self._data[name] = grown
+            self.__dict__[name] = grown[: self.n]
+        self._cap = capacity
+
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in self._data.values())
+        """Bytes of the rows in use: the spare capacity is mapped lazily and holds no memory until rows are added."""
+        return sum(a[: self.n].nbytes for a in self._data.values())
 
 
 # Worker columns are as narrow as their values allow (issue 14): town ids fit int16 (MAX_TOWNS), the status

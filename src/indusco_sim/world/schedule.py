@@ -67,3 +67,14 @@ def build_schedule(s: Scenario, cal: Calendar, town_index: dict[str, int]) -> li
         elif e.type == "hq_moved" and e.date <= last_day:
             ticks[cal.tick_of(e.date)].hq_moves.append((e.region, town_index[e.hq]))
     return [ticks[k] if k in ticks else TickEvents() for k in range(n)]
+
+
+def workers_expected(s: Scenario, schedule: list[TickEvents], target_agents) -> int:
+    """Worker agents a run is expected to hold in all: the job-seekers and co-op members present at the start
+    and, with 5% to spare, the scheduled arrivals' expected number (their draws are Poisson). The numba engine
+    maps its worker table for this many at once instead of growing it by copies (issue 14: the growths of the
+    full-population run cost about 1 ms a tick). At most 2**28 rows: a hint, not a limit."""
+    co = s.cooperatives
+    seeded = s.population.initial_workers + co.initial * (co.initial_size or int(max(target_agents, default=0)))
+    arriving = sum(expected for tick in schedule for _, expected in tick.arrivals)
+    return int(min(2**28, seeded + 1.05 * arriving))
