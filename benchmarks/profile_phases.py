@@ -36,7 +36,7 @@ CALLS = ("count_unemployed", "choose_goals", "move", "add_workers", "allocate", 
          "founding_candidates", "choose_foundings", "found", "supervision", "collect", "n_alive")
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from collections import defaultdict
 from indusco_sim.core.kernels import warm_up
 from indusco_sim.model import IndusModel
@@ -69,7 +69,8 @@ else:
 elapsed = time.perf_counter() - t0
 n = model.tick - n0
 workers = int(model.engine.workers.n)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+from indusco_sim.bench.rung import peak_rss_bytes
+rss = peak_rss_bytes()
 print(json.dumps({"ticks": n, "ms_per_tick": 1000 * elapsed / n, "workers": workers,
                   "status": model.engine.worker_counts().tolist(),
                   "phase_ms": {k: 1000 * v / n for k, v in model.phase_seconds.items()},

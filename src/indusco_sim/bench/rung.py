@@ -18,7 +18,19 @@ from pathlib import Path
 
 
 def peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    """This process's peak resident memory: VmHWM of /proc/self/status on Linux, else getrusage's ru_maxrss.
+
+    Not ru_maxrss on Linux: it keeps the parent's peak across fork and exec, and the ladder's parent has just
+    copied 512 MB to measure bandwidth, so every rung it started reported at least ~656 MB (the 10k rung's
+    "65,636 bytes a worker"). VmHWM belongs to the program the process runs now."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
 
 def movement_bytes(status_counts, n_towns: int, n_skills: int, p_seek: float) -> int:
