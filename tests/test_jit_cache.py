@@ -168,7 +168,7 @@ def test_an_interrupted_warm_up_stops_its_helper_at_once(tmp_path: Path, monkeyp
     def interrupted() -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(warming, "warm_rest", interrupted)
+    monkeypatch.setattr(warming, "warm_travel_and_regions", interrupted)
     t0 = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
         warming.warm_up()
