@@ -31,6 +31,7 @@ from indusco_sim.world.params import Params
 # when neither TBB nor OpenMP is installed, aborts the process on a parallel kernel entered from two threads.
 PARALLEL = threading.Lock()
 
+
 class NumbaEngine:
     """Workers, cooperatives and depots in arrays; implements backends.contract.Engine."""
 

@@ -240,9 +240,9 @@ def _move_in_groups(status, town, dest, wait, skill, key, t_leave, t_act, sweep,
                     blocked, tick_days, unemployed, travelling):
     """move_workers' chunks shared among numba's threads: the chunks dealt out to GROUPS groups in turn (chunk k to
     group k % GROUPS; rows of one kind bunch together, as the members seeded first do), each group's chunks marked
-    and settled one after another as in the serial loop. Each group keeps its
-    own changes to the tally (integer counts), added to it at the end; workers write only their own rows and read
-    only shared tables, so the result is the serial one."""
+    and settled one after another as in the serial loop. Each group keeps its own changes to the tally (integer
+    counts), added to it at the end; workers write only their own rows and read only shared tables, so the
+    result is the serial one."""
     n = status.shape[0]
     n_chunks = (n + CHUNK - 1) // CHUNK
     groups = min(n_chunks, GROUPS)
