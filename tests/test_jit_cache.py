@@ -145,8 +145,8 @@ def warm(cache: Path, helper: str = "working") -> str:
 
 
 @pytest.mark.slow
-def test_a_cold_warm_up_compiles_the_economy_in_a_helper_process(tmp_path: Path) -> None:
-    """With an empty cache, the economy's kernels are compiled by a second process and loaded from the cache by
+def test_a_cold_warm_up_compiles_the_coops_kernels_in_a_helper_process(tmp_path: Path) -> None:
+    """With an empty cache, the co-ops' kernels are compiled by a second process and loaded from the cache by
     the first, which compiles the rest; the folder is then marked, and the next process loads every kernel. A
     helper that fails costs nothing but time: the first process compiles everything itself."""
     first = warm(tmp_path / "cold")
