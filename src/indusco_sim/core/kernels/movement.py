@@ -235,6 +235,29 @@ def _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop
             travelling[here] += 1
 
 
+@njit(cache=True)
+def _move_chunks(start, step, status, town, dest, wait, skill, key, t_leave, t_act, sweep, goals, refuge, next_hop,
+                 hop_days, blocked, tick_days, unemployed, travelling):
+    """Chunks start, start + step, .. of CHUNK workers, one after another: each marked (_mark, _find_marked), then
+    settled (_choose, _walk), its status bytes still in cache. The tally (unemployed, travelling) is changed by
+    what the chunks' workers do. move_workers' serial loop (0, 1) and each group of _move_in_groups."""
+    n = status.shape[0]
+    size = min(CHUNK, (n + 63) // 64 * 64)  # small populations get small buffers (no 200 KB allocation a tick)
+    masks = np.empty(size // 64, np.uint64)
+    movers = np.empty(size, np.uint64)
+    targets = np.empty(size, np.int32)
+    for k in range(start, (n + CHUNK - 1) // CHUNK, step):
+        lo = k * CHUNK
+        chunk = status[lo:min(lo + CHUNK, n)]
+        first = np.uint64(lo)
+        _mark(chunk, first, key, t_leave, t_act, sweep)
+        _find_marked(chunk, masks)
+        count = _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets, unemployed,
+                        travelling)
+        _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days, unemployed,
+              travelling)
+
+
 @njit(cache=True, parallel=True)
 def _move_in_groups(status, town, dest, wait, skill, key, t_leave, t_act, sweep, goals, refuge, next_hop, hop_days,
                     blocked, tick_days, unemployed, travelling):
@@ -248,20 +271,9 @@ def _move_in_groups(status, town, dest, wait, skill, key, t_leave, t_act, sweep,
     groups = min(n_chunks, GROUPS)
     d_unemployed = np.zeros((groups, unemployed.shape[0], unemployed.shape[1]), np.int64)
     d_travelling = np.zeros((groups, travelling.shape[0]), np.int64)
-    for g in prange(groups):
-        masks = np.empty(CHUNK // 64, np.uint64)
-        movers = np.empty(CHUNK, np.uint64)
-        targets = np.empty(CHUNK, np.int32)
-        for k in range(g, n_chunks, groups):  # every groups-th chunk: the work spreads evenly over the threads
-            lo = k * CHUNK
-            chunk = status[lo:min(lo + CHUNK, n)]
-            first = np.uint64(lo)
-            _mark(chunk, first, key, t_leave, t_act, sweep)
-            _find_marked(chunk, masks)
-            count = _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets,
-                            d_unemployed[g], d_travelling[g])
-            _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days,
-                  d_unemployed[g], d_travelling[g])
+    for g in prange(groups):  # every groups-th chunk: the work spreads evenly over the threads
+        _move_chunks(g, groups, status, town, dest, wait, skill, key, t_leave, t_act, sweep, goals, refuge, next_hop,
+                     hop_days, blocked, tick_days, d_unemployed[g], d_travelling[g])
     for g in range(groups):
         for t in range(unemployed.shape[0]):
             travelling[t] += d_travelling[g, t]
@@ -326,16 +338,5 @@ def move_workers(status, town, dest, wait, skill, key, goals, refuge, next_hop, 
         _move_in_groups(status, town, dest, wait, skill, key, t_leave, t_act, sweep, goals, refuge, next_hop,
                         hop_days, blocked, tick_days, unemployed, travelling)
         return
-    size = min(CHUNK, (n + 63) // 64 * 64)  # small populations get small buffers (no 200 KB allocation a tick)
-    masks = np.empty(size // 64, np.uint64)
-    movers = np.empty(size, np.uint64)
-    targets = np.empty(size, np.int32)
-    for lo in range(0, n, CHUNK):
-        chunk = status[lo:min(lo + CHUNK, n)]
-        first = np.uint64(lo)
-        _mark(chunk, first, key, t_leave, t_act, sweep)
-        _find_marked(chunk, masks)
-        count = _choose(first, masks, status, town, skill, goals, refuge, blocked, movers, targets, unemployed,
-                        travelling)
-        _walk(movers, targets, count, status, town, dest, wait, skill, next_hop, hop_days, tick_days, unemployed,
-              travelling)
+    _move_chunks(0, 1, status, town, dest, wait, skill, key, t_leave, t_act, sweep, goals, refuge, next_hop, hop_days,
+                 blocked, tick_days, unemployed, travelling)
