@@ -75,10 +75,11 @@ def test_labour_exchange_fills_skill_first_then_any_skill_by_seniority():
     c_town, c_industry = np.array([0, 0], np.int32), np.array([0, 1], np.int8)
     members, matched = np.array([1, 0], np.int32), np.array([1, 0], np.int32)
     vac = np.array([2, 1], np.int64)
-    tally = tally_of(w_status, w_town, w_skill, 2, 2, room=int(vac.sum()))
+    tally = tally_of(w_status, w_town, w_skill, 2, 2, w_employer, 2)
     hires = labour.match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, members, matched, vac,
                                 2, 2, True, tally)
-    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 2, 2))
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 2, 2, w_employer, 2), members)
+    assert tally[2][0, :3].tolist() == [4, 1, 2] and tally[2][1, :1].tolist() == [0]  # in the order they joined
     # co-op 0 (skill 0) takes worker 1; co-op 1 (skill 1) takes worker 0, the senior of its skill;
     # then co-op 0 fills its second place with worker 2 (other skill). Worker 3 is in another town.
     assert hires == 3
@@ -133,7 +134,7 @@ def test_fail_or_flee_rules():
     changed = lifecycle.fail_or_flee((alive, town, region, members, capital, died, fate), np.ones(4),
                                      np.array([0.9, 0.1, 0.9, 0.9]), (blocked, refuge, np.zeros(2, np.int16)), 0.0,
                                      0.5, 10.0, 7, 3)  # insolvent below -10 CN$ a member: -90 for nine
-    assert changed == 4
+    assert changed.tolist() == [0, 1, 2, 3]  # every one closed or moved, in id order
     assert alive.tolist() == [False, True, False, False]
     assert town[1] == 0  # fled to the refuge
     assert fate.tolist() == [lifecycle.FATE_INSOLVENT, 0, lifecycle.FATE_LOST, lifecycle.FATE_INSOLVENT]

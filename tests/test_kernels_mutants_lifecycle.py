@@ -31,20 +31,23 @@ def test_fail_or_flee_each_rule_at_its_edge():
     assert alive.tolist() == [False, True, False, True, True, True, False, True]
     assert town.tolist() == [0, 2, 1, 0, 0, 0, 0, 0] and region.tolist() == [1, 0, 1, 1, 1, 1, 1, 1]
     assert fate.tolist() == [0, 0, lifecycle.FATE_LOST, 0, 0, 0, lifecycle.FATE_FAILED, 0]
-    assert died.tolist() == [-1, -1, 7, -1, -1, -1, 7, -1] and changed == 4
+    assert died.tolist() == [-1, -1, 7, -1, -1, -1, 7, -1] and changed.tolist() == [1, 2, 3, 6]
 
 
 def test_members_of_closed_co_ops_are_released_where_they_are_and_of_moved_ones_follow():
-    w_status = np.array([MEMBER, MEMBER, UNEMPLOYED, ARRIVING, LEFT], np.int8)
-    w_town, w_skill = np.array([0, 0, 1, 1, 0], np.int32), np.array([1, 0, 0, 1, 0], np.int8)
-    w_employer = np.array([0, 1, -1, -1, -1], np.int32)
-    tally = tally_of(w_status, w_town, w_skill, 3, 2)
-    released = lifecycle.release_members(w_status, w_town, w_skill, w_employer, np.array([False, True]),
-                                         np.array([0, 2], np.int32), tally)
-    assert w_status.tolist() == [UNEMPLOYED, MEMBER, UNEMPLOYED, ARRIVING, LEFT]
-    assert w_employer.tolist() == [-1, 1, -1, -1, -1] and w_town.tolist() == [0, 2, 1, 1, 0]
+    # co-op 0 closed, co-op 1 moved to town 2; co-op 2 (not among the changed) is not visited, although its
+    # town is not its member's
+    w_status = np.array([MEMBER, MEMBER, UNEMPLOYED, ARRIVING, LEFT, MEMBER], np.int8)
+    w_town, w_skill = np.array([0, 0, 1, 1, 0, 0], np.int32), np.array([1, 0, 0, 1, 0, 0], np.int8)
+    w_employer = np.array([0, 1, -1, -1, -1, 2], np.int32)
+    alive, c_town, c_members = np.array([False, True, True]), np.array([0, 2, 1], np.int32), np.ones(3, np.int32)
+    tally = tally_of(w_status, w_town, w_skill, 3, 2, w_employer, 3)
+    released = lifecycle.release_members(w_status, w_town, w_skill, w_employer, np.array([0, 1], np.int64), alive,
+                                         c_town, c_members, tally)
+    assert w_status.tolist() == [UNEMPLOYED, MEMBER, UNEMPLOYED, ARRIVING, LEFT, MEMBER]
+    assert w_employer.tolist() == [-1, 1, -1, -1, -1, 2] and w_town.tolist() == [0, 2, 1, 1, 0, 0]
     assert released == 1 and tally[0].tolist() == [[0, 1], [1, 0], [0, 0]]
-    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2))
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2, w_employer, 3), c_members * alive)
 
 
 def test_founding_candidates_skip_a_bad_town_or_skill_and_go_on():
@@ -80,9 +83,10 @@ def test_new_co_ops_open_and_their_founders_join_them():
     w_town = np.array([2, 2, 0, 2, 0, 2, 0], np.int32)
     w_skill = np.array([1, 1, 0, 1, 0, 1, 0], np.int8)
     w_employer = np.array([3, -1, -1, -1, -1, -1, -1], np.int32)
-    tally = tally_of(w_status, w_town, w_skill, 3, 2, room=5)
+    tally = tally_of(w_status, w_town, w_skill, 3, 2, w_employer, n)
     lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 1, new[0], new[1], new[3], 3, 2, tally)
-    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2))
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 3, 2, w_employer, n), members)
+    assert tally[2][1, :2].tolist() == [1, 3] and tally[2][2, :3].tolist() == [2, 4, 6]
     assert w_status.tolist() == [MEMBER] * 5 + [UNEMPLOYED, MEMBER]  # town 2 needed two of skill 1 only
     assert w_employer.tolist() == [3, 1, 2, 1, 2, -1, 2]
 
@@ -165,11 +169,11 @@ def test_founding_and_administration_edges():
     # founders of the co-op in row 0
     w_status, w_employer = np.array([UNEMPLOYED], np.int8), np.full(1, -1, np.int32)
     w_town, w_skill = np.zeros(1, np.int16), np.zeros(1, np.int8)
-    tally = tally_of(w_status, w_town, w_skill, 1, 1, room=1)
+    tally = tally_of(w_status, w_town, w_skill, 1, 1, w_employer, 1)
     lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 0, np.zeros(1, np.int64), np.zeros(1, np.int64),
                              np.ones(1, np.int64), 1, 1, tally)
     assert w_status.tolist() == [MEMBER] and w_employer.tolist() == [0]
-    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 1, 1))
+    assert same_tally(tally, tally_of(w_status, w_town, w_skill, 1, 1, w_employer, 1), [1])
 
 
 def grouped_dist(groups: list[list[int]], n: int) -> np.ndarray:

@@ -115,7 +115,7 @@ def test_no_worker_is_lost_or_duplicated(pop):
     dest = np.where(status == ARRIVING, 2, town).astype(np.int32)
     goals = np.array([[1, 2], [2, 0], [0, 1]], np.int32)
     sweep_blocked = bool((blocked[town] & (status == UNEMPLOYED)).any())
-    tally = tally_of(status, town, skill, 3, 2, room=int(vac.sum()))
+    tally = tally_of(status, town, skill, 3, 2, np.full(n, -1), len(c_town), width=int(vac.max(initial=0)))
     movement.move_workers(status, town, dest, np.zeros(n, np.int16), skill, np.uint64(key), goals,
                           nearest_open(dist, blocked), hop, hop_days, blocked, sweep_blocked, 7, 0.1, 0.3, tally[0],
                           tally[1])
@@ -128,7 +128,7 @@ def test_no_worker_is_lost_or_duplicated(pop):
     matched = np.zeros(len(c_town), np.int32)
     hires = labour.match_labour(status, town, skill, employer, c_town, c_ind, members, matched, vac, 3, 2, True,
                                 tally)
-    assert same_tally(tally, tally_of(status, town, skill, 3, 2))
+    assert same_tally(tally, tally_of(status, town, skill, 3, 2, employer, len(c_town)), members)
     # every hire moved one unemployed worker to exactly one cooperative, within its vacancies and town
     assert hires == unemployed_before - int((status == UNEMPLOYED).sum())
     assert hires == int((status == MEMBER).sum()) == int(members.sum())
@@ -139,12 +139,12 @@ def test_no_worker_is_lost_or_duplicated(pop):
     np.testing.assert_array_equal(
         np.bincount(employer[hired], weights=skill[hired] == c_ind[employer[hired]], minlength=len(c_town)), matched)
     # closing every cooperative sends all its members back to the pool, none lost
-    released = lifecycle.release_members(status, town, skill, employer, np.zeros(len(c_town), np.bool_), c_town,
-                                         tally)
+    released = lifecycle.release_members(status, town, skill, employer, np.arange(len(c_town)),
+                                         np.zeros(len(c_town), np.bool_), c_town, members, tally)
     assert released == hires
     assert int((status == MEMBER).sum()) == 0 and (employer == -1).all()
     assert int((status == UNEMPLOYED).sum()) == unemployed_before
-    assert same_tally(tally, tally_of(status, town, skill, 3, 2))
+    assert same_tally(tally, tally_of(status, town, skill, 3, 2, employer, len(c_town)))
 
 
 @settings(max_examples=4, deadline=None)

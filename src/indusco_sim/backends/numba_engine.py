@@ -54,25 +54,29 @@ class NumbaEngine:
         self.depots.opens[rows] = depot_opens
         self.depots.scale[rows] = depot_scale
         self._near: tuple = (None,)  # (travel times, towns_within of them)
-        # the tally (core.bundles.Tally): job-seekers by town and the member list, kept up to date by every
-        # kernel that changes a worker's status or town, so that no phase counts by scanning every worker
+        # the tally (core.bundles.Tally): job-seekers by town and each co-op's member list, kept up to date by
+        # every kernel that changes a worker's status or town, so that no phase counts by scanning every worker.
+        # A co-op's list has room for the most members it can have: hiring stops at its industry's target size,
+        # founders are at most that (seed widens the lists for larger seeded co-ops).
         self.unemployed = np.zeros((n_towns, len(params.industries)), dtype=np.int64)
         self.travelling = np.zeros(n_towns, dtype=np.int64)
-        self.member_ids = np.empty(1024, dtype=np.int32)
-        self.n_members = np.zeros(1, dtype=np.int64)
-        self._max_target = int(np.max(params.target_agents)) if len(params.target_agents) else 0
+        width = int(max([1, *params.target_agents, *params.founder_cap]))
+        self.member_ids = np.empty((self.coops.capacity, width), dtype=np.int32)
 
     def _tally(self) -> tuple:
-        """The tally as a core.bundles.Tally tuple (rebuilt each call: the member list may grow)."""
-        return (self.unemployed, self.travelling, self.member_ids, self.n_members)
+        """The tally as a core.bundles.Tally tuple (rebuilt each call: the member lists may grow)."""
+        return (self.unemployed, self.travelling, self.member_ids)
 
-    def _reserve_members(self, extra: int) -> None:
-        """Room in the member list for `extra` more members."""
-        need = int(self.n_members[0]) + extra
-        if need > len(self.member_ids):
-            grown = np.empty(max(need, 2 * len(self.member_ids)), dtype=np.int32)
-            grown[: self.n_members[0]] = self.member_ids[: self.n_members[0]]
-            self.member_ids = grown
+    def _reserve_members(self, width: int = 0) -> None:
+        """A member list for every row of the co-op table, each with room for at least `width` members. The
+        lists are mapped lazily (np.empty), as the tables' spare rows are (state.Table.add)."""
+        rows, old = self.member_ids.shape
+        if rows >= self.coops.capacity and width <= old:
+            return
+        grown = np.empty((max(rows, self.coops.capacity), max(width, old)), dtype=np.int32)
+        n = min(rows, self.coops.n)
+        grown[:n, :old] = self.member_ids[:n]
+        self.member_ids = grown
 
     # ---- counts the model needs to size its random draws -------------------------------------------
     def n_alive(self) -> int:
@@ -90,6 +94,7 @@ class NumbaEngine:
     def seed(self, coop_towns, industries, regions, sizes, loans, idle_towns, idle_skills) -> None:
         """Create working co-ops with their members, and idle job-seekers, before the first tick."""
         w = self.workers
+        self._reserve_members(int(np.max(sizes, initial=0)))
         rows = self._add_coops(coop_towns, industries, regions, sizes, loans, 0)
         total = int(sizes.sum())
         members = w.add(total)
@@ -98,9 +103,8 @@ class NumbaEngine:
         w.skill[members] = np.repeat(industries, sizes)
         w.status[members] = MEMBER
         w.employer[members] = np.repeat(np.arange(rows.start, rows.stop, dtype=np.int32), sizes)
-        self._reserve_members(total)
-        self.member_ids[self.n_members[0]: self.n_members[0] + total] = np.arange(members.start, members.stop)
-        self.n_members[0] += total
+        place = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # each member's place in its list
+        self.member_ids[w.employer[members], place] = np.arange(members.start, members.stop)
         idle = w.add(len(idle_towns))
         w.town[idle], w.dest[idle], w.skill[idle] = idle_towns, idle_towns, idle_skills
         w.status[idle] = UNEMPLOYED
@@ -110,6 +114,7 @@ class NumbaEngine:
         """New live cooperatives: founders (agents, all of their own skill), capital and debt = loan (CN$)."""
         c = self.coops
         rows = c.add(len(towns))
+        self._reserve_members()
         i8 = np.int64  # one dtype for every caller, so the kernel is compiled once (in warm_up)
         new = (towns.astype(i8), industries.astype(i8), regions.astype(np.int16), founders.astype(i8),
                loans.astype(np.float64))
@@ -159,7 +164,6 @@ class NumbaEngine:
     def allocate(self, depot_open, town_depot, P, months, tick) -> np.ndarray:
         """Resupply depots, ration materials and equipment, match labour. Returns open vacancies [T, S]."""
         p, d, w = self.p, self.depots, self.workers
-        self._reserve_members(self.n_alive() * self._max_target)  # a co-op's vacancies <= its target size
         depots = (d.stock, d.equipment, d.shipped, depot_open, d.scale)  # core.bundles.Depots
         supply = (p.resupply * months, p.resupply * p.max_stock_months, p.equipment_resupply * months,
                   p.equipment_resupply * p.max_stock_months, p.transport_per_month * months)  # bundles.Supply
@@ -184,10 +188,11 @@ class NumbaEngine:
         changed = lifecycle.fail_or_flee((c.alive, c.town, c.region, c.members, c.capital, c.died, c.fate), u_fail,
                                          u_flee, (blocked, refuge, town_region), p_fail, self.p.flee_success,
                                          per_member, self.p.min_agents, tick)
-        if changed:
+        if len(changed):
             w = self.workers
-            lifecycle.release_members(w.status, w.town, w.skill, w.employer, c.alive, c.town, self._tally())
-        return changed
+            lifecycle.release_members(w.status, w.town, w.skill, w.employer, changed, c.alive, c.town, c.members,
+                                      self._tally())
+        return len(changed)
 
     def founding_candidates(self, town_region, region_alive, town_depot, blocked):
         return lifecycle.founding_candidates(self.unemployed, town_region, region_alive, town_depot, self.depots.stock,
@@ -204,7 +209,6 @@ class NumbaEngine:
             return
         w = self.workers
         rows = self._add_coops(towns, skills, regions, founders, loans, tick)
-        self._reserve_members(int(founders.sum()))
         lifecycle.enrol_founders(w.status, w.town, w.skill, w.employer, rows.start, towns, skills, founders,
                                  self.n_towns, len(self.p.industries), self._tally())
 
@@ -232,7 +236,8 @@ class NumbaEngine:
                                           len(self.p.industries), self.p.persons_per_agent, P, per_month)
 
     def memory_bytes(self) -> int:
-        return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes() + self.member_ids.nbytes
+        lists = self.member_ids[: self.coops.n].nbytes  # the member lists of the co-ops so far
+        return self.workers.nbytes() + self.coops.nbytes() + self.depots.nbytes() + lists
 
     # ---- views for Mesa agents and outputs ---------------------------------------------------------
     def n_coops(self) -> int:
@@ -315,10 +320,16 @@ def recount(engine: NumbaEngine) -> dict[str, np.ndarray]:
     }
 
 
+def listed_members(member_ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The worker ids in the member lists (core.bundles.Tally's member_ids): the first counts[c] of row c, for
+    each co-op c, row after row."""
+    return member_ids[: len(counts)][np.arange(member_ids.shape[1]) < counts[:, None]]
+
+
 def kept_counts(engine: NumbaEngine) -> dict[str, np.ndarray]:
     """The figures recount counts, as the engine keeps them up to date."""
     c = engine.coops
     return {"unemployed": engine.unemployed.copy(), "travelling": engine.travelling.copy(),
-            "members": np.sort(engine.member_ids[: engine.n_members[0]]).astype(np.int64),
+            "members": np.sort(listed_members(engine.member_ids, c.members * c.alive)).astype(np.int64),
             "coop_members": c.members.astype(np.int64) * c.alive,
             "coop_matched": c.matched.astype(np.int64) * c.alive}

@@ -59,14 +59,13 @@ class Workers(NamedTuple):
 class Tally(NamedTuple):
     """Worker counts kept up to date by every kernel that changes a worker's status or town, so that no phase
     scans every worker to count them (issue 14): unemployed agents by town and skill (int64 [towns, skills]),
-    travelling (ARRIVING) agents by the town they are at or heading into (int64 [towns]), the ids of the
-    MEMBER agents in no particular order (int32 [capacity], the first n_members[0] in use) and their count
-    (int64 [1]). NumbaEngine.recount checks them against full scans; members per co-op are the co-op
-    table's `members` column, kept up to date already."""
+    travelling (ARRIVING) agents by the town they are at or heading into (int64 [towns]), and each co-op's
+    member list (int32 [co-ops, width]: row c holds the ids of co-op c's MEMBER agents in the order they
+    joined, its first members[c] entries in use, members[c] the co-op table's column). NumbaEngine.recount
+    checks them against full scans."""
     unemployed: np.ndarray
     travelling: np.ndarray
     member_ids: np.ndarray
-    n_members: np.ndarray
 
 
 class Industries(NamedTuple):

@@ -87,6 +87,11 @@ class Table:
             self.__dict__[name] = grown[: self.n]
         self._cap = capacity
 
+    @property
+    def capacity(self) -> int:
+        """Rows the table holds room for (reserved; rows in use: n)."""
+        return self._cap
+
     def nbytes(self) -> int:
         """Bytes of the rows in use: the spare capacity is mapped lazily and holds no memory until rows are added."""
         return sum(a[: self.n].nbytes for a in self._data.values())

@@ -177,8 +177,8 @@ def allocate_phase(depots, coops, workers, town_depot, industries, economy, supp
 
     depots, coops, workers, industries, economy, supply: plain tuples in the field order of core.bundles'
     Depots, Coops, Workers, Industries, Economy and Supply; tally: core.bundles.Tally, kept up to date by the
-    labour exchange (its member_ids must have room for every vacancy). P: price level; months: this tick's
-    length."""
+    labour exchange (row c of its member_ids must have room for every vacancy of co-op c). P: price level;
+    months: this tick's length."""
     d_stock, d_equipment, d_shipped, d_open, d_scale = depots
     (c_alive, c_town, c_industry, c_members, c_matched, c_founders, c_founded, c_equipment, c_capital, _,
      c_stock, _, _) = coops

@@ -25,10 +25,13 @@ def count_at_most(status, code):
     return n
 
 
-def tally_of(status, town, skill, n_towns: int, n_skills: int, room: int = 0) -> tuple:
+def tally_of(status, town, skill, n_towns: int, n_skills: int, employer=None, n_coops: int = 0,
+             width: int = 32) -> tuple:
     """The tally (core.bundles.Tally, as a plain tuple) of workers, counted by full scans (numpy, not compiled):
-    for tests, and as the reference NumbaEngine.recount checks the kept tally against. `room`: free places in
-    the member list (the kernels that hire need one per vacancy or founder)."""
+    for tests, and as the reference NumbaEngine.recount checks the kept tally against. The member lists have
+    n_coops rows (at least every employer's), `width` places each (the kernels that hire need one per vacancy or
+    founder), members in id order. Without `employer` the lists are empty: enough for kernels that never read
+    them (movement)."""
     from indusco_sim.core.state import ARRIVING, MEMBER, UNEMPLOYED
 
     waiting = status == UNEMPLOYED
@@ -36,13 +39,28 @@ def tally_of(status, town, skill, n_towns: int, n_skills: int, room: int = 0) ->
     unemployed = np.bincount(keys, minlength=n_towns * n_skills).reshape(n_towns, n_skills)
     travelling = np.bincount(town[status == ARRIVING].astype(np.int64), minlength=n_towns)
     members = np.flatnonzero(status == MEMBER)
-    member_ids = np.zeros(len(members) + room, dtype=np.int32)
-    member_ids[: len(members)] = members
-    return unemployed, travelling, member_ids, np.array([len(members)], dtype=np.int64)
+    if employer is None:
+        members = members[:0]
+    coop = np.asarray(employer if employer is not None else [], dtype=np.int64)[members]
+    counts = np.bincount(coop, minlength=n_coops)
+    member_ids = np.full((len(counts), max(width, int(counts.max(initial=0)))), -1, dtype=np.int32)
+    order = np.argsort(coop, kind="stable")  # by co-op, in id order within each
+    place = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
+    member_ids[coop[order], place] = members[order]
+    return unemployed, travelling, member_ids
 
 
-def same_tally(kept: tuple, counted: tuple) -> bool:
-    """Whether two tallies agree: equal counts and the same member ids (in any order)."""
-    n, m = int(kept[3][0]), int(counted[3][0])
-    return (np.array_equal(kept[0], counted[0]) and np.array_equal(kept[1], counted[1]) and n == m
-            and np.array_equal(np.sort(kept[2][:n]), np.sort(counted[2][:m])))
+def same_tally(kept: tuple, counted: tuple, members=()) -> bool:
+    """Whether two tallies agree: equal counts, and for each co-op c the same members[c] member ids (in any
+    order; members: the co-ops' member counts, 0 for a co-op not to compare, none given for no co-op)."""
+    members = np.asarray(members, dtype=np.int64)
+
+    def listed(tally):
+        rows = tally[2][: len(members)]
+        if len(rows) < len(members) and members[len(rows):].any():
+            return None
+        return [np.sort(rows[c, : members[c]]) for c in range(len(rows))]
+
+    a, b = listed(kept), listed(counted)
+    return (np.array_equal(kept[0], counted[0]) and np.array_equal(kept[1], counted[1]) and a is not None
+            and b is not None and len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True)))

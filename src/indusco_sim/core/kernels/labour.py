@@ -80,14 +80,15 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
                  n_towns, n_skills, allow_unskilled, tally):
     """Fill vacancies from the unemployed. Updates workers and cooperatives in place; returns hires.
 
-    tally: (unemployed [towns, skills], travelling [towns], member_ids, n_members), core.bundles.Tally, kept up
-    to date: a hire leaves the unemployed and joins the member list (member_ids must have room for every
-    vacancy). The tally also stops each pass at its last hire: a pass over key k (town and skill, then town)
-    hires exactly min(open vacancies of k, unemployed of k), because every unemployed worker of k is offered
-    the key's vacancies until they run out; once the pass has made the sum of those, no later worker can be
-    hired. Before, a pass stopped only when every vacancy was filled or every unemployed worker seen, which with
-    millions of job-seekers and a vacancy none of them can fill was a scan of every worker (issue 14)."""
-    unemployed, _, member_ids, n_members = tally
+    tally: (unemployed [towns, skills], travelling [towns], member_ids [co-ops, width]), core.bundles.Tally, kept
+    up to date: a hire leaves the unemployed and joins its co-op's member list (row c of member_ids, which must
+    have room for every vacancy of co-op c). The tally also stops each pass at its last hire: a pass over key k
+    (town and skill, then town) hires exactly min(open vacancies of k, unemployed of k), because every
+    unemployed worker of k is offered the key's vacancies until they run out; once the pass has made the sum of
+    those, no later worker can be hired. Before, a pass stopped only when every vacancy was filled or every
+    unemployed worker seen, which with millions of job-seekers and a vacancy none of them can fill was a scan of
+    every worker (issue 14)."""
+    unemployed, member_ids = tally[0], tally[2]
     open_left = vacancies.copy()
     if total(open_left) == 0:
         return 0
@@ -105,7 +106,6 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
             can = _fillable(open_left, keys, n_keys, row_sums(unemployed))
         start, items = _coop_buckets(open_left, keys, n_keys)
         head = start[:-1].copy()  # first cooperative in each bucket that may still have a vacancy
-        m = n_members[0]
         for w in range(w_status.shape[0]):
             if can == 0:
                 break
@@ -117,16 +117,16 @@ def match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_me
             if head[key] == start[key + 1]:
                 continue
             c = items[head[key]]
+            if c_members[c] >= member_ids.shape[1]:
+                raise ValueError("a cooperative's vacancies exceed the room in its member list")
             w_status[w] = MEMBER
             w_employer[w] = c
             unemployed[w_town[w], w_skill[w]] -= 1
-            member_ids[m] = w
-            m += 1
+            member_ids[c, c_members[c]] = w
             c_members[c] += 1
             if w_skill[w] == c_industry[c]:
                 c_matched[c] += 1
             open_left[c] -= 1
             can -= 1
             hires += 1
-        n_members[0] = m
     return hires

@@ -22,10 +22,12 @@ def fail_or_flee(coops, u_fail, u_flee, front, p_fail, flee_success, limit_per_m
 
     In an occupied town: u_flee < flee_success -> moves to refuge[town] (a mobile unit), else lost.
     Elsewhere: closes when capital < -limit_per_member * members (CN$) or members < min_agents (insolvent),
-    or when u_fail < p_fail (dissolved). Returns the number of cooperatives closed or moved.
+    or when u_fail < p_fail (dissolved). Returns the ids of the cooperatives closed or moved (int64, in id
+    order), whose members release_members then visits.
     """
     alive, town, region, members, capital, died, fate = coops
     blocked, refuge, town_region = front
+    ids = np.empty(alive.shape[0], dtype=np.int64)
     k = 0
     changed = 0
     for c in range(alive.shape[0]):
@@ -35,6 +37,7 @@ def fail_or_flee(coops, u_fail, u_flee, front, p_fail, flee_success, limit_per_m
         k += 1
         t = town[c]
         if blocked[t]:
+            ids[changed] = c
             changed += 1
             if b < flee_success and refuge[t] >= 0:
                 town[c] = refuge[t]
@@ -48,40 +51,42 @@ def fail_or_flee(coops, u_fail, u_flee, front, p_fail, flee_success, limit_per_m
             alive[c] = False
             died[c] = tick
             fate[c] = FATE_INSOLVENT
+            ids[changed] = c
             changed += 1
         elif a < p_fail:
             alive[c] = False
             died[c] = tick
             fate[c] = FATE_FAILED
+            ids[changed] = c
             changed += 1
-    return changed
+    return ids[:changed]
 
 
 @njit(cache=True)
-def release_members(w_status, w_town, w_skill, w_employer, c_alive, c_town, tally):
-    """Members of closed cooperatives become unemployed where they are; members of moved ones follow.
+def release_members(w_status, w_town, w_skill, w_employer, c_changed, c_alive, c_town, c_members, tally):
+    """Members of the closed cooperatives among c_changed (ids, as fail_or_flee returns them) become unemployed
+    where they are; members of the moved ones follow their cooperative to its new town. Returns the members
+    released.
 
-    Visits only the members, through the tally's member list (core.bundles.Tally: unemployed [towns, skills],
-    travelling, member_ids, n_members), which it compacts and keeps up to date with the unemployed. Returns
-    the members released. Decision (issue 14): the earlier kernel visited every worker, a scan of 14 million
-    status bytes in the run with every displaced person an agent for some 23 thousand members (39 ms of the
-    lifecycle phase's 46 ms a tick, measured 2026-12-04 with benchmarks/profile_phases.py); the list costs 4
-    bytes a member and a write per hire."""
-    unemployed, _, member_ids, n_members = tally
-    kept = 0
-    for i in range(n_members[0]):
-        w = member_ids[i]
-        c = w_employer[w]
-        if not c_alive[c]:
-            w_status[w] = UNEMPLOYED
-            w_employer[w] = -1
-            unemployed[w_town[w], w_skill[w]] += 1
+    Visits only the members of those cooperatives, through the tally's member lists (core.bundles.Tally:
+    unemployed [towns, skills], travelling [towns], member_ids [co-ops, width]), and keeps its unemployed up to
+    date. Decision (issue 14): the kernel before visited every member, through one list of them all: 3.3 ms of
+    the 4M rung's 14.9 ms tick for the 1.4 million members of its 100k co-ops, in ticks that close or move a
+    few hundred co-ops (benchmarks/profile_phases.py, 2026-12-04). The one before that visited every worker."""
+    unemployed, member_ids = tally[0], tally[2]
+    released = 0
+    for c in c_changed:
+        if c_alive[c]:
+            t = c_town[c]
+            for j in range(c_members[c]):
+                w_town[member_ids[c, j]] = t
         else:
-            w_town[w] = c_town[c]
-            member_ids[kept] = w
-            kept += 1
-    released = n_members[0] - kept
-    n_members[0] = kept
+            for j in range(c_members[c]):
+                w = member_ids[c, j]
+                w_status[w] = UNEMPLOYED
+                w_employer[w] = -1
+                unemployed[w_town[w], w_skill[w]] += 1
+            released += c_members[c]
     return released
 
 
@@ -175,16 +180,17 @@ def open_coops(first, new, tick, coops):
 def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, founders, n_towns, n_skills, tally):
     """Founders join their new cooperative (row first + k for candidate k): the longest-registered
     unemployed (lowest id) of its skill in its town. At most one new cooperative per town and skill.
-    Keeps the tally (core.bundles.Tally; its member_ids must have room for every founder) up to date."""
-    unemployed, _, member_ids, n_members = tally
+    Keeps the tally (core.bundles.Tally) up to date: its member_ids need a row for every new cooperative."""
+    unemployed, member_ids = tally[0], tally[2]
     new_coop = np.full(n_towns * n_skills, -1, dtype=np.int64)
     left = np.zeros(n_towns * n_skills, dtype=np.int64)
     for k in range(towns.shape[0]):
         key = towns[k] * n_skills + skills[k]
         new_coop[key] = first + k
         left[key] = founders[k]
+        if founders[k] > member_ids.shape[1]:
+            raise ValueError("a cooperative has more founders than its member list has room for")
     remaining = total(left)
-    m = n_members[0]
     for w in range(w_status.shape[0]):
         if remaining == 0:
             break
@@ -193,11 +199,10 @@ def enrol_founders(w_status, w_town, w_skill, w_employer, first, towns, skills, 
         key = w_town[w] * n_skills + w_skill[w]
         if new_coop[key] < 0 or left[key] == 0:
             continue
+        c = new_coop[key]
         w_status[w] = MEMBER
-        w_employer[w] = new_coop[key]
+        w_employer[w] = c
         unemployed[w_town[w], w_skill[w]] -= 1
-        member_ids[m] = w
-        m += 1
+        member_ids[c, founders[c - first] - left[key]] = w
         left[key] -= 1
         remaining -= 1
-    n_members[0] = m

@@ -51,8 +51,10 @@ def _workers():
 
 
 def _tally(unemployed):
-    """core.bundles.Tally: unemployed [T, S], travelling [T], member ids, their count."""
-    return unemployed.copy(), np.ones(T, i8), np.array([2, 0, 0, 0], i4), np.ones(1, i8)
+    """core.bundles.Tally: unemployed [T, S], travelling [T], member lists [co-ops, width]."""
+    member_ids = np.zeros((C, 4), i4)
+    member_ids[0, 0] = 2
+    return unemployed.copy(), np.ones(T, i8), member_ids
 
 
 def _coops():
@@ -93,9 +95,10 @@ def warm_coops() -> None:
     labour.vacancies_by_town(vac, np.zeros(C, i4), industry, T, S)
     production.produce(coops, industries, economy, f8(1.0), f8(0.25))
     region, town_region = np.zeros(C, i2), np.zeros(T, i2)
-    lifecycle.fail_or_flee((alive, np.zeros(C, i4), region, members, capital, np.full(C, -1, i4), np.zeros(C, i1)),
-                           np.ones(C), np.ones(C), (blocked, refuge, town_region), 0.0, 0.5, f8(1.0), 1, 0)
-    lifecycle.release_members(status, town, skill, employer, alive, np.zeros(C, i4), tally)
+    changed = lifecycle.fail_or_flee((alive, np.zeros(C, i4), region, members, capital, np.full(C, -1, i4),
+                                      np.zeros(C, i1)), np.ones(C), np.ones(C), (blocked, refuge, town_region), 0.0,
+                                     0.5, f8(1.0), 1, 0)
+    lifecycle.release_members(status, town, skill, employer, changed, alive, np.zeros(C, i4), members, tally)
     towns, skills, sizes = lifecycle.founding_candidates(unemployed, town_region, np.ones(G, b1), town_depot, d_stock,
                                                          recipe, blocked, 1)
     lifecycle.choose_foundings(towns, skills, sizes, np.zeros(len(towns)), town_region, np.ones(T), np.zeros(G), 0.0,
