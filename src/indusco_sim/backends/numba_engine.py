@@ -7,6 +7,7 @@ engine written the Mesa way implements the same methods on Python agents.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import numpy as np
@@ -26,9 +27,10 @@ from indusco_sim.core.state import (
 )
 from indusco_sim.world.params import Params
 
-# Held while a kernel runs on numba's threads (movement from PARALLEL_ROWS workers): models stepped at once in
-# several Python threads (the page's sessions) then take turns there. numba's "workqueue" threading layer, used
-# when neither TBB nor OpenMP is installed, aborts the process on a parallel kernel entered from two threads.
+# Held while a kernel runs on numba's threads (movement from PARALLEL_ROWS workers, the co-ops' demand and
+# production from PARALLEL_COOPS co-ops): models stepped at once in several Python threads (the page's sessions)
+# then take turns there. numba's "workqueue" threading layer, used when neither TBB nor OpenMP is installed,
+# aborts the process on a parallel kernel entered from two threads.
 PARALLEL = threading.Lock()
 
 
@@ -77,6 +79,12 @@ class NumbaEngine:
         n = min(rows, self.coops.n)
         grown[:n, :old] = self.member_ids[:n]
         self.member_ids = grown
+
+    @staticmethod
+    def _threads(parallel: bool):
+        """The PARALLEL lock when a kernel is about to run on numba's threads (one parallel kernel at a time in
+        this process), else nothing to hold."""
+        return PARALLEL if parallel else contextlib.nullcontext()
 
     # ---- counts the model needs to size its random draws -------------------------------------------
     def n_alive(self) -> int:
@@ -141,10 +149,7 @@ class NumbaEngine:
         args = (w.status, w.town, w.dest, w.wait, w.skill, np.uint64(key), goals, refuge, next_hop, hop_days, blocked,
                 movement.holds_unemployed(unemployed, blocked), tick_days, p_leave, p_seek, self.unemployed,
                 self.travelling)
-        if w.n < movement.PARALLEL_ROWS:
-            movement.move_workers(*args)
-            return
-        with PARALLEL:  # numba's threads: one parallel kernel at a time in this process (see PARALLEL)
+        with self._threads(w.n >= movement.PARALLEL_ROWS):
             movement.move_workers(*args)
 
     # ---- depots ------------------------------------------------------------------------------------
@@ -167,9 +172,10 @@ class NumbaEngine:
         depots = (d.stock, d.equipment, d.shipped, depot_open, d.scale)  # core.bundles.Depots
         supply = (p.resupply * months, p.resupply * p.max_stock_months, p.equipment_resupply * months,
                   p.equipment_resupply * p.max_stock_months, p.transport_per_month * months)  # bundles.Supply
-        return alloc.allocate_phase(depots, self._coop_bundle(), (w.status, w.town, w.skill, w.employer),
-                                    town_depot, self.industries, self.economy, supply, P, months, tick,
-                                    self.n_towns, self._tally())
+        with self._threads(self.coops.n >= alloc.PARALLEL_COOPS):  # plan_demand on numba's threads
+            return alloc.allocate_phase(depots, self._coop_bundle(), (w.status, w.town, w.skill, w.employer),
+                                        town_depot, self.industries, self.economy, supply, P, months, tick,
+                                        self.n_towns, self._tally())
 
     def _coop_bundle(self) -> tuple:
         """The cooperative arrays as a core.bundles.Coops tuple (rebuilt each call: the table may grow)."""
@@ -179,7 +185,8 @@ class NumbaEngine:
 
     # ---- production --------------------------------------------------------------------------------
     def produce(self, P, months) -> float:
-        return production.produce(self._coop_bundle(), self.industries, self.economy, P, months)
+        with self._threads(self.coops.n >= alloc.PARALLEL_COOPS):
+            return production.produce(self._coop_bundle(), self.industries, self.economy, P, months)
 
     # ---- lifecycle ---------------------------------------------------------------------------------
     def close_and_flee(self, u_fail, u_flee, blocked, refuge, town_region, p_fail, P, tick) -> int:

@@ -8,10 +8,10 @@ Cooperatives are visited in id order, so floating-point sums are the same in eve
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from indusco_sim.core.kernels import labour
-from indusco_sim.core.state import PRIORITY, PROPORTIONAL  # noqa: F401 (re-exported for tests)
+from indusco_sim.core.state import PRIORITY, PROPORTIONAL  # noqa: F401 (PROPORTIONAL re-exported for tests)
 
 
 @njit(cache=True)
@@ -31,23 +31,24 @@ def labour_units(members, matched, unskilled_productivity, persons_per_agent):
     return (matched + unskilled_productivity * (members - matched)) * persons_per_agent
 
 
+# From this many co-op rows, plan_demand and production.produce share their rows among numba's threads (in
+# GROUPS contiguous groups; the thread count is a dynamic global, which a kernel cached on disk cannot read). Each
+# co-op's figures depend on its own row only, and the sums over co-ops stay serial and in id order, so the result
+# is the serial one. Decision (issue 14, 2026-12-04): rung_4m (100k co-ops) plan_demand 0.95-1.0 ms on one
+# thread, 0.53-0.6 ms on two (best and median of 20); below some 30k co-ops starting the threads costs more than
+# it saves. The engine holds its PARALLEL lock while it calls them on that many rows.
+PARALLEL_COOPS = 1 << 15
+GROUPS = 16
+
+
 @njit(cache=True)
-def plan_demand(coops, depot_of, industries, economy, P, months):
-    """What each cooperative asks its depot for this tick, within what its capital can pay.
-
-    coops, industries, economy: plain tuples in the field order of core.bundles' Coops, Industries, Economy;
-    depot_of: each co-op's depot, -1 for none [co-ops].
-
-    Materials: enough for `stock_months` (at least one tick) of production at its labour/equipment capacity,
-    less what it holds. Equipment: enough for every member. Returns (need [C, R], equipment need [C]).
-    """
+def _plan_rows(first, last, coops, depot_of, industries, economy, P, months, need, eq_need):
+    """plan_demand for co-ops first .. last - 1, into need and eq_need (zero in those rows on entry)."""
     alive, _, industry, members, matched, _, _, equipment, capital, _, stock, _, _ = coops
     recipe, output_per_member, equipment_per_member, _, _, _, material_price = industries
     persons_per_agent, unskilled_productivity, stock_months, _, _, _, equipment_price, _, _, _ = economy
-    n, n_res = stock.shape
-    need = np.zeros((n, n_res))
-    eq_need = np.zeros(n)
-    for c in range(n):
+    n_res = stock.shape[1]
+    for c in range(first, last):
         if not alive[c] or depot_of[c] < 0:
             continue
         i = industry[c]
@@ -78,6 +79,34 @@ def plan_demand(coops, depot_of, industries, economy, P, months):
             eq_cost = eq_need[c] * equipment_price * P
             if eq_cost > left:
                 eq_need[c] *= left / eq_cost
+
+
+@njit(cache=True, parallel=True)
+def _plan_in_groups(coops, depot_of, industries, economy, P, months, need, eq_need):
+    """_plan_rows over every row, in GROUPS contiguous groups shared among numba's threads."""
+    n = need.shape[0]
+    for g in prange(GROUPS):
+        _plan_rows(n * g // GROUPS, n * (g + 1) // GROUPS, coops, depot_of, industries, economy, P, months, need,
+                   eq_need)
+
+
+@njit(cache=True)
+def plan_demand(coops, depot_of, industries, economy, P, months):
+    """What each cooperative asks its depot for this tick, within what its capital can pay.
+
+    coops, industries, economy: plain tuples in the field order of core.bundles' Coops, Industries, Economy;
+    depot_of: each co-op's depot, -1 for none [co-ops].
+
+    Materials: enough for `stock_months` (at least one tick) of production at its labour/equipment capacity,
+    less what it holds. Equipment: enough for every member. Returns (need [C, R], equipment need [C]).
+    """
+    n, n_res = coops[10].shape  # the co-ops' stock [co-ops, resources]
+    need = np.zeros((n, n_res))
+    eq_need = np.zeros(n)
+    if n >= PARALLEL_COOPS:
+        _plan_in_groups(coops, depot_of, industries, economy, P, months, need, eq_need)
+    else:
+        _plan_rows(0, n, coops, depot_of, industries, economy, P, months, need, eq_need)
     return need, eq_need
 
 
@@ -189,11 +218,12 @@ def allocate_phase(depots, coops, workers, town_depot, industries, economy, supp
     resupply_depots(d_stock, d_equipment, d_open, d_scale, resupply, max_stock, equip_resupply, equip_max)
     n = c_alive.shape[0]
     depot_of = np.full(n, -1, dtype=np.int64)
-    army = np.zeros(n, dtype=np.bool_)
+    army = np.zeros(n, dtype=np.bool_)  # read by ration under the priority rule only
     for c in range(n):
         if c_alive[c]:
             depot_of[c] = town_depot[c_town[c]]
-        army[c] = army_industry[c_industry[c]]
+            if rule == PRIORITY:
+                army[c] = army_industry[c_industry[c]]
     need, eq_need = plan_demand(coops, depot_of, industries, economy, P, months)
     shipped, eq_shipped = ration(need, eq_need, depot_of, army, d_stock, d_equipment, rule, transport)
     deliver(shipped, eq_shipped, depot_of, d_stock, d_equipment, d_shipped, c_stock, c_equipment, c_capital,
@@ -201,8 +231,9 @@ def allocate_phase(depots, coops, workers, town_depot, industries, economy, supp
     n_skills = recipe.shape[0]
     vac = labour.plan_vacancies(c_alive, c_members, c_founders, c_founded, tick, months_per_tick, growth_per_month,
                                 target_agents, c_industry, c_capital, P, wage_reserve)
-    labour.match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_members, c_matched, vac, n_towns,
-                        n_skills, unskilled_productivity > 0, tally)
-    vac = labour.plan_vacancies(c_alive, c_members, c_founders, c_founded, tick, months_per_tick, growth_per_month,
-                                target_agents, c_industry, c_capital, P, wage_reserve)
+    hires = labour.match_labour(w_status, w_town, w_skill, w_employer, c_town, c_industry, c_members, c_matched, vac,
+                                n_towns, n_skills, unskilled_productivity > 0, tally)
+    if hires:  # vacancies depend on members; without a hire they are as planned (most ticks of the 4M rung)
+        vac = labour.plan_vacancies(c_alive, c_members, c_founders, c_founded, tick, months_per_tick,
+                                    growth_per_month, target_agents, c_industry, c_capital, P, wage_reserve)
     return labour.vacancies_by_town(vac, c_town, c_industry, n_towns, n_skills)
