@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,12 +112,12 @@ def test_a_depot_serves_up_to_its_radius_and_skips_closed_depots_and_blocked_tow
 
 
 def test_war_damage_keeps_a_share_of_the_stocks_and_equipment_in_each_town():
-    keep = np.array([1.0, 0.5, 0.25])
-    d_town, c_town = np.array([1, 2], np.int32), np.array([0, 1, 2, 1], np.int32)
-    d_stock, d_equipment = np.array([[4.0, 8.0], [4.0, 8.0]]), np.array([2.0, 4.0])
+    keep = np.array([1.0, 0.5, 0.25])  # town 0 was not hit: its rows are left as they are, and the rest go on
+    d_town, c_town = np.array([0, 1, 2], np.int32), np.array([0, 1, 2, 1], np.int32)
+    d_stock, d_equipment = np.array([[4.0, 8.0], [4.0, 8.0], [4.0, 8.0]]), np.array([2.0, 2.0, 4.0])
     c_stock, c_equipment = np.full((4, 2), 8.0), np.array([1.0, 2.0, 4.0, 8.0])
     war.damage(keep, d_town, d_stock, d_equipment, c_town, c_stock, c_equipment)
-    assert d_stock.tolist() == [[2.0, 4.0], [1.0, 2.0]] and d_equipment.tolist() == [1.0, 1.0]
+    assert d_stock.tolist() == [[4.0, 8.0], [2.0, 4.0], [1.0, 2.0]] and d_equipment.tolist() == [2.0, 1.0, 1.0]
     assert c_stock.tolist() == [[8.0, 8.0], [4.0, 4.0], [2.0, 2.0], [4.0, 4.0]]
     assert c_equipment.tolist() == [1.0, 1.0, 1.0, 4.0]
 
@@ -301,6 +302,35 @@ def test_the_allocation_phase_serves_live_co_ops_with_a_depot_then_hires():
     vac, coops, workers, _ = run(0.5)
     assert workers[3].tolist() == [0] and Coops(*coops).members.tolist() == [3, 2, 2]
     assert vac.tolist() == [[0, 0], [1, 0]]
+
+
+def test_the_allocation_phase_serves_army_supply_first_under_the_priority_rule():
+    # two co-ops of one depot holding 3 units of the one resource, each needing 2; co-op 1's industry supplies
+    # the army: it gets its 2 and co-op 0 the last unit (proportional rationing would give each 1.5)
+    coops = coops_of(members=[2, 2], industry=np.array([0, 1], np.int8), founders=np.full(2, 2, np.int32),
+                     capital=np.full(2, 1000.0), stock=np.zeros((2, 1)), equipment=np.zeros(2))
+    industries = tuple(Industries(recipe=np.ones((2, 1)), output_per_member=np.ones(2),
+                                  equipment_per_member=np.zeros(2), price=np.ones(2), army=np.array([False, True]),
+                                  target_agents=np.full(2, 2, np.int64), material_price=np.ones(1)))
+    economy = tuple(Economy(persons_per_agent=1, unskilled_productivity=0.0, stock_months=1.0, wage=1.0,
+                            wage_reserve=0.0, repayment_share=0.5, equipment_price=1.0, rule=allocation.PRIORITY,
+                            months_per_tick=1.0, growth_per_agent=0.0))
+    depots = (np.array([[3.0]]), np.zeros(1), np.zeros(1), np.ones(1, np.bool_), np.ones(1))
+    workers = (np.zeros(0, np.int8), np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.int32))
+    vac = allocation.allocate_phase(depots, coops, workers, np.zeros(1, np.int64), industries, economy,
+                                    (np.zeros(1), np.full(1, 100.0), 0.0, 0.0, 100.0), 1.0, 1.0, 4, 1,
+                                    tally_of(*workers[:3], 1, 2, workers[3], 2))
+    assert Coops(*coops).stock.tolist() == [[1.0], [2.0]] and vac.tolist() == [[0, 0]]
+
+
+def test_a_co_op_whose_member_list_is_full_cannot_hire():
+    # width 1, one member already, a vacancy and a job-seeker: the labour exchange refuses to write past the list
+    w_status = np.array([MEMBER, UNEMPLOYED], np.int8)
+    w_town, w_skill, w_employer = np.zeros(2, np.int32), np.zeros(2, np.int8), np.array([0, -1], np.int32)
+    tally = tally_of(w_status, w_town, w_skill, 1, 1, w_employer, 1, width=1)
+    with pytest.raises(ValueError, match="room in its member list"):
+        labour.match_labour(w_status, w_town, w_skill, w_employer, np.zeros(1, np.int32), np.zeros(1, np.int8),
+                            np.ones(1, np.int32), np.ones(1, np.int32), np.ones(1, np.int64), 1, 1, True, tally)
 
 
 def test_vacancies_by_town_and_industry_and_without_a_wage_reserve():
