@@ -5,6 +5,7 @@ testing"): each rule at its edge, the tally of workers kept equal to a recount."
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from indusco_sim.core.kernels import administration, collection, lifecycle
 from indusco_sim.core.kernels.counts import same_tally, tally_of
@@ -169,11 +170,18 @@ def test_founding_and_administration_edges():
     # founders of the co-op in row 0
     w_status, w_employer = np.array([UNEMPLOYED], np.int8), np.full(1, -1, np.int32)
     w_town, w_skill = np.zeros(1, np.int16), np.zeros(1, np.int8)
-    tally = tally_of(w_status, w_town, w_skill, 1, 1, w_employer, 1)
+    tally = tally_of(w_status, w_town, w_skill, 1, 1, w_employer, 1, width=1)  # a list just long enough
     lifecycle.enrol_founders(w_status, w_town, w_skill, w_employer, 0, np.zeros(1, np.int64), np.zeros(1, np.int64),
                              np.ones(1, np.int64), 1, 1, tally)
     assert w_status.tolist() == [MEMBER] and w_employer.tolist() == [0]
     assert same_tally(tally, tally_of(w_status, w_town, w_skill, 1, 1, w_employer, 1), [1])
+    # more founders than a member list holds are refused before anyone is enrolled
+    w_status = np.full(2, UNEMPLOYED, np.int8)
+    tally = tally_of(w_status, np.zeros(2, np.int16), np.zeros(2, np.int8), 1, 1, np.full(2, -1, np.int32), 1, width=1)
+    with pytest.raises(ValueError, match="more founders"):
+        lifecycle.enrol_founders(w_status, np.zeros(2, np.int16), np.zeros(2, np.int8), np.full(2, -1, np.int32), 0,
+                                 np.zeros(1, np.int64), np.zeros(1, np.int64), np.full(1, 2, np.int64), 1, 1, tally)
+    assert (w_status == UNEMPLOYED).all()
 
 
 def grouped_dist(groups: list[list[int]], n: int) -> np.ndarray:
