@@ -16,6 +16,7 @@ from indusco_sim.core.bundles import economy_of, industries_of
 from indusco_sim.core.kernels import administration as adm
 from indusco_sim.core.kernels import allocation as alloc
 from indusco_sim.core.kernels import collection, lifecycle, movement, production, war
+from indusco_sim.core.kernels.counts import places_in_groups
 from indusco_sim.core.state import (
     ARRIVING,
     MAX_TOWNS,
@@ -111,8 +112,7 @@ class NumbaEngine:
         w.skill[members] = np.repeat(industries, sizes)
         w.status[members] = MEMBER
         w.employer[members] = np.repeat(np.arange(rows.start, rows.stop, dtype=np.int32), sizes)
-        place = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # each member's place in its list
-        self.member_ids[w.employer[members], place] = np.arange(members.start, members.stop)
+        self.member_ids[w.employer[members], places_in_groups(sizes)] = np.arange(members.start, members.stop)
         idle = w.add(len(idle_towns))
         w.town[idle], w.dest[idle], w.skill[idle] = idle_towns, idle_towns, idle_skills
         w.status[idle] = UNEMPLOYED

@@ -25,6 +25,13 @@ def count_at_most(status, code):
     return n
 
 
+def places_in_groups(counts) -> np.ndarray:
+    """Each item's place in its group, for items listed group after group with counts[g] in group g:
+    0, 1, .., counts[0] - 1, then 0, 1, .. for group 1, and so on (int64; numpy, not compiled)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 def tally_of(status, town, skill, n_towns: int, n_skills: int, employer=None, n_coops: int = 0,
              width: int = 32) -> tuple:
     """The tally (core.bundles.Tally, as a plain tuple) of workers, counted by full scans (numpy, not compiled):
@@ -45,8 +52,7 @@ def tally_of(status, town, skill, n_towns: int, n_skills: int, employer=None, n_
     counts = np.bincount(coop, minlength=n_coops)
     member_ids = np.full((len(counts), max(width, int(counts.max(initial=0)))), -1, dtype=np.int32)
     order = np.argsort(coop, kind="stable")  # by co-op, in id order within each
-    place = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
-    member_ids[coop[order], place] = members[order]
+    member_ids[coop[order], places_in_groups(counts)] = members[order]
     return unemployed, travelling, member_ids
 
 
