@@ -162,3 +162,9 @@ def test_a_run_records_the_map_and_plots_it(tmp_path):
                               "t", history=hist)
     names = {p.name for p in paths}
     assert {"regions_1940.png", "facilities_1940.png", "regions_1942.png", "region_timeline.png"} <= names
+    assert sorted(paths) == sorted(tmp_path.iterdir())
+    # drawn on two processes by default (results/figure_pool.py): the same bytes as in one
+    serial = plots.write_plots(run["timeseries"], towns, model.network.routes, run["comparison"],
+                               tmp_path / "serial", "t", history=hist, parallel=False)
+    assert [p.name for p in serial] == [p.name for p in paths]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(paths, serial, strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import matplotlib
@@ -12,8 +13,9 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from indusco_sim.data import load_history
+from indusco_sim.results.figure_pool import Figure, draw_figures
 from indusco_sim.results.region_history import RegionHistory
-from indusco_sim.results.region_maps import write_region_maps
+from indusco_sim.results.region_maps import MAPS, write_region_maps
 from indusco_sim.results.region_timeline import plot_region_timeline
 from indusco_sim.results.tables import national
 
@@ -150,27 +152,32 @@ def plot_vs_archive(comparison: list[dict], path: Path) -> None:
 
 
 def write_plots(ts: pd.DataFrame, towns: pd.DataFrame, routes: pd.DataFrame, comparison: list[dict], folder: Path,
-                title: str, history: RegionHistory | None = None) -> list[Path]:
+                title: str, history: RegionHistory | None = None, parallel: bool | None = None) -> list[Path]:
     """All standard figures into `folder`; returns their paths. Given the run's region history, also the
-    archive's three region maps (those whose date the run reaches) and the region timeline."""
+    archive's three region maps (those whose date the run reaches) and the region timeline. parallel: draw on
+    two processes (figure_pool.draw_figures; default where it can)."""
     folder.mkdir(parents=True, exist_ok=True)
     names = [*ts["region"], *(history.names if history is not None else [])]
     colours = region_colours(names) if names else {}
-    paths = {
-        "cooperatives_by_region.png": lambda p: plot_stacked(ts, "cooperatives", "Cooperatives by region",
-                                                             "cooperatives", p, "cooperatives", colours),
-        "members.png": lambda p: plot_stacked(ts, "members", "Members by region", "persons", p, "members", colours),
-        "output.png": lambda p: plot_output(ts, p),
-        "network_map.png": lambda p: plot_map(towns, routes, colours, p, title),
-        "model_vs_archive.png": lambda p: plot_vs_archive(comparison, p),
+    figures = {  # file: (cost in seconds, as figure_pool measured it; the drawing)
+        "cooperatives_by_region.png": (0.21, lambda p: plot_stacked(ts, "cooperatives", "Cooperatives by region",
+                                                                    "cooperatives", p, "cooperatives", colours)),
+        "members.png": (0.21, lambda p: plot_stacked(ts, "members", "Members by region", "persons", p, "members",
+                                                     colours)),
+        "output.png": (0.33, lambda p: plot_output(ts, p)),
+        "network_map.png": (0.28, lambda p: plot_map(towns, routes, colours, p, title)),
+        "model_vs_archive.png": (0.27, lambda p: plot_vs_archive(comparison, p)),
     }
-    out = []
-    for name, draw in paths.items():
+    jobs, out = [], []
+    for name, (cost, draw) in figures.items():
         if ts.empty and name != "network_map.png":
             continue
-        draw(folder / name)
+        jobs.append(Figure(cost, partial(draw, folder / name)))
         out.append(folder / name)
     if history is not None and len(history.dates):
-        out.extend(write_region_maps(history, ts, colours, folder, routes)[0])
-        out.append(plot_region_timeline(history, colours, folder / "region_timeline.png"))
+        maps = [folder / name for name, (day, _) in MAPS.items() if history.tick_at(day) is not None]
+        jobs.append(Figure(0.5, partial(write_region_maps, history, ts, colours, folder, routes)))
+        jobs.append(Figure(0.12, partial(plot_region_timeline, history, colours, folder / "region_timeline.png")))
+        out += [*maps, folder / "region_timeline.png"]
+    draw_figures(jobs, parallel)
     return out
