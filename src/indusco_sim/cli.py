@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -301,6 +302,11 @@ def main() -> None:
         if signals.received is None:
             raise
         _stopped(Stopped(signals.received))  # it arrived inside compiled code, which raised its own error
+    finally:
+        # The interpreter's exit collects garbage several times over every object the run made or imported:
+        # 0.58-0.68 s after a baseline run, 0.07-0.08 s with them frozen (out of the collector's sight; atexit
+        # handlers and weakref finalizers still run, and every file has been closed). Measured 2026-12-04.
+        gc.freeze()
 
 
 def _stopped(stop) -> None:
