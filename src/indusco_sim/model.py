@@ -23,6 +23,7 @@ import mesa
 import numpy as np
 from mesa.discrete_space import Network as NetworkSpace
 
+from indusco_sim import town_pulls
 from indusco_sim.backends.contract import make_engine
 from indusco_sim.core.kernels.arrivals import place_arrivals
 from indusco_sim.core.kernels.paths import serving_depots, shortest_paths
@@ -32,6 +33,7 @@ from indusco_sim.regions import Regions
 from indusco_sim.results.recorder import Recorder
 from indusco_sim.scenario.load import load_scenario
 from indusco_sim.scenario.schema import Scenario
+from indusco_sim.town_pulls import LayoutCache
 from indusco_sim.views import AgentViews, CoopAgent, sync_agents
 from indusco_sim.world.geography import build_network
 from indusco_sim.world.params import compile_params, per_tick_chance
@@ -93,7 +95,7 @@ class IndusModel(mesa.Model):
         self._refresh_paths()
         self._depot_state: np.ndarray | None = None  # open depots when town_depot was last computed
         self._next_opening = NEVER  # the next tick at which a depot opens
-        self._layout_cache: dict[str, tuple] = {}
+        self._layout_cache = LayoutCache()  # the town pulls of the last layout (town_pulls.py)
         self.goals = np.repeat(np.arange(n_towns, dtype=np.int32)[:, None], len(self.p.industries), axis=1)
         self.vacancies = np.zeros((n_towns, len(self.p.industries)), dtype=np.int64)
         self.waiting: np.ndarray | None = None  # unemployed agents by town and skill at the last collection
@@ -359,36 +361,15 @@ class IndusModel(mesa.Model):
         return (id(self.dist), id(self.town_depot), self.regions.hq.tobytes(), self.regions.alive.tobytes(),
                 self.town_region.tobytes())
 
-    def _cached(self, name: str, compute) -> np.ndarray:
-        key = self.layout()
-        hit = self._layout_cache.get(name)
-        if hit is None or hit[0] != key:
-            hit = self._layout_cache[name] = (key, compute())
-        return hit[1]
-
     def attraction(self) -> np.ndarray:
-        """Pull of each town on job-seekers beyond its vacancies: towns where a cooperative can be founded
-        (open, in an active region, served by a depot) attract like a new cooperative's founders."""
-        return self._cached("attraction", self._attraction)
-
-    def _attraction(self) -> np.ndarray:
-        active = self.town_region >= 0
-        active[active] = self.regions.alive[self.town_region[active]]
-        possible = active & (self.town_depot >= 0) & ~self.occupied
-        return possible * float(self.p.min_agents)
+        """town_pulls.attraction of the current layout: the pull of each town on job-seekers (agents)."""
+        return self._layout_cache.get("attraction", self.layout(), lambda: town_pulls.attraction(
+            self.town_region, self.regions.alive, self.town_depot, self.occupied, self.p.min_agents))
 
     def founding_weight(self) -> np.ndarray:
-        """How readily organisers found a co-op in each town: 1 / (1 + travel days from the town's regional
-        HQ / founding_reach_days). 0 for towns without a region or cut off from their HQ."""
-        return self._cached("founding_weight", self._founding_weight)
-
-    def _founding_weight(self) -> np.ndarray:
-        reach = self.p.admin.founding_reach_days
-        has = self.town_region >= 0
-        days = np.full(self.network.n_towns, np.inf)
-        towns = np.flatnonzero(has)
-        days[towns] = self.dist[self.regions.hq[self.town_region[towns]], towns]
-        return np.where(np.isfinite(days), 1.0 / (1.0 + days / reach), 0.0)
+        """town_pulls.founding_weight of the current layout: how readily organisers found a co-op in each town."""
+        return self._layout_cache.get("founding_weight", self.layout(), lambda: town_pulls.founding_weight(
+            self.dist, self.regions.hq, self.town_region, self.p.admin.founding_reach_days))
 
     def national(self, column: str) -> float:
         """National total of a collected column at the last tick: one of NATIONAL."""
