@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/region_plots_time.py [--repeat 2]
 
-Each measurement is a fresh process: run the baseline, then time `plots.write_plots` once, without and with
-the run's region history (the three maps and the timeline). Prints CPU seconds (process time, steadier than
-wall time on a shared machine) and wall seconds of each, and the medians' difference.
+Each measurement is a fresh process: run the baseline, then time `plots.write_plots` once, in that process
+alone (parallel=False), without and with the run's region history (the three maps and the timeline). Prints
+CPU seconds (process time, steadier than wall time on a shared machine) and wall seconds of each, and the
+medians' difference.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ with tempfile.TemporaryDirectory() as d:
     cpu, wall = time.process_time(), time.perf_counter()
     hist = region_history(model) if sys.argv[1] == "with" else None
     plots.write_plots(run["timeseries"], towns, model.network.routes, run["comparison"], Path(d), "t",
-                      history=hist)
+                      history=hist, parallel=False)  # one process: its CPU time is every figure's
     print(json.dumps({"cpu_s": time.process_time() - cpu, "wall_s": time.perf_counter() - wall}))
 """
 
