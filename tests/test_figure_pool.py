@@ -88,3 +88,13 @@ def test_a_hung_child_is_killed_and_its_figures_drawn_here(tmp_path):
     assert time.perf_counter() - t0 < 30
     assert [int(p.read_text()) for p in paths] == [parent] * 2
     assert not multiprocessing.active_children()
+
+
+def test_with_no_process_to_be_had_every_figure_is_drawn_here(tmp_path, monkeypatch):
+    def refuse(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refuse)
+    paths = [tmp_path / f"f{k}.txt" for k in range(3)]
+    draw_figures([Figure(1.0, partial(write_pid, p)) for p in paths], parallel=True)
+    assert [int(p.read_text()) for p in paths] == [os.getpid()] * 3

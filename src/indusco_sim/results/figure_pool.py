@@ -69,9 +69,10 @@ def _draw_in_child(jobs: list[Figure]) -> None:
 
 def draw_figures(jobs: list[Figure], parallel: bool | None = None, child_timeout: float = 120.0) -> None:
     """Run every job's draw(). parallel (default: can_fork()): half the cost in a forked child while this
-    process draws the other half. A child that fails, is killed, or is still drawing `child_timeout` seconds
-    after this process has drawn its half, has its jobs drawn again here, so every file is written whole or an
-    exception is raised here; the child has always ended before this returns."""
+    process draws the other half (all of it here if no child can be started). A child that fails, is killed,
+    or is still drawing `child_timeout` seconds after this process has drawn its half, has its jobs drawn again
+    here, so every file is written whole or an exception is raised here; the child has always ended before this
+    returns."""
     if parallel is None:
         parallel = can_fork()
     if not parallel or len(jobs) < 2:
@@ -79,9 +80,13 @@ def draw_figures(jobs: list[Figure], parallel: bool | None = None, child_timeout
         return
     mine, theirs = share_out(jobs)
     child = multiprocessing.get_context("fork").Process(target=_draw_in_child, args=(theirs,), daemon=True)
-    with warnings.catch_warnings():  # the idle threads it names are never used in the child (module docstring)
-        warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
-        child.start()
+    try:
+        with warnings.catch_warnings():  # the idle threads it names are never used in the child (module docstring)
+            warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
+            child.start()
+    except OSError:  # no process to be had (a process limit, no memory to fork): all of them here
+        _draw_each(jobs)
+        return
     try:
         _draw_each(mine)
         child.join(child_timeout)
