@@ -65,6 +65,9 @@ def test_a_report_is_named_by_its_date_revision_and_kind(tmp_path, monkeypatch):
     assert json.loads(path.read_text(encoding="utf-8")) == report
     full = bench.write_report({**report, "git_revision": "abc+dirty", "quick": False})
     assert full.name == "2026-12-03-abc-dirty.json"
+    again = [bench.write_report({**report, "quick": False, "git_revision": "abc+dirty", "n": k}) for k in (2, 3)]
+    assert [p.name for p in again] == ["2026-12-03-abc-dirty-2.json", "2026-12-03-abc-dirty-3.json"]
+    assert "n" not in json.loads(full.read_text(encoding="utf-8"))  # the first ladder's report is kept
 
 
 def rung_row(**numba) -> dict:

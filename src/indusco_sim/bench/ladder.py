@@ -198,11 +198,16 @@ def markdown(report: dict) -> str:
 
 
 def write_report(report: dict, path: Path | None = None) -> Path:
-    """benchmarks/results/<date>-<git rev>.json unless `path` is given."""
+    """benchmarks/results/<date>-<git rev>.json unless `path` is given; a second ladder of the same day and
+    revision writes <date>-<git rev>-2.json, and so on (on a shared machine one ladder is one sample)."""
     if path is None:
         rev = report["git_revision"][:10].replace("+", "-")
         kind = "-quick" if report["quick"] else ""
-        path = ROOT / "benchmarks" / "results" / f"{report['date'][:10]}-{rev}{kind}.json"
+        stem = ROOT / "benchmarks" / "results" / f"{report['date'][:10]}-{rev}{kind}"
+        path, k = stem.with_name(stem.name + ".json"), 1
+        while path.exists():
+            k += 1
+            path = stem.with_name(f"{stem.name}-{k}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return path
