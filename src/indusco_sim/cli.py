@@ -304,7 +304,7 @@ def main() -> None:
         _stopped(Stopped(signals.received))  # it arrived inside compiled code, which raised its own error
     finally:
         # The interpreter's exit collects garbage several times over every object the run made or imported:
-        # 0.58-0.68 s after a baseline run, 0.07-0.08 s with them frozen (out of the collector's sight; atexit
+        # 0.58-0.68 s after a baseline run, 0.11-0.12 s with them frozen (out of the collector's sight; atexit
         # handlers and weakref finalizers still run, and every file has been closed). Measured 2026-12-04.
         gc.freeze()
 

@@ -1,7 +1,7 @@
 """A run's figures drawn on two processes at once: this one and a forked copy of it.
 
 Each figure is a job that draws and saves one or more PNG files and depends on nothing another job draws, so
-the split changes no pixel (tests/test_figure_pool.py compares the files byte for byte). The jobs are dealt
+the split changes no pixel (tests/test_maps.py compares a run's files drawn both ways byte for byte). The jobs are dealt
 to the two processes by their cost, largest first, each to the process with less work so far.
 
 Why fork: the child starts as a copy of this process, with matplotlib and the run's tables already in memory;
@@ -13,8 +13,8 @@ figures are drawn here: a stuck child costs time, never a figure.
 
 Decision (issue 14, 2026-12-04): the baseline's nine figures took 1.90-1.96 s in one process (measured figure
 by figure: the three region maps 0.46-0.53 s together, output 0.31-0.37, the network map 0.28-0.29, the
-archive comparison 0.26-0.27, each stacked area 0.19-0.24, the timeline 0.12); the costs below are those
-figures, in seconds.
+archive comparison 0.26-0.27, each stacked area 0.19-0.24, the timeline 0.12); plots.write_plots gives each
+figure its cost from these, in seconds.
 """
 
 from __future__ import annotations

@@ -159,7 +159,7 @@ def write_plots(ts: pd.DataFrame, towns: pd.DataFrame, routes: pd.DataFrame, com
     folder.mkdir(parents=True, exist_ok=True)
     names = [*ts["region"], *(history.names if history is not None else [])]
     colours = region_colours(names) if names else {}
-    figures = {  # file: (cost in seconds, as figure_pool measured it; the drawing)
+    figures = {  # file: (cost in seconds, measured: figure_pool's docstring; the drawing)
         "cooperatives_by_region.png": (0.21, lambda p: plot_stacked(ts, "cooperatives", "Cooperatives by region",
                                                                     "cooperatives", p, "cooperatives", colours)),
         "members.png": (0.21, lambda p: plot_stacked(ts, "members", "Members by region", "persons", p, "members",
