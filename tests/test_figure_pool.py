@@ -42,7 +42,7 @@ def test_share_out_balances_the_cost_and_keeps_each_job_once_in_order():
     assert [j.draw() for j in mine] == sorted(j.draw() for j in mine)
     assert [j.draw() for j in theirs] == sorted(j.draw() for j in theirs)
     loads = sum(j.cost for j in mine), sum(j.cost for j in theirs)
-    assert abs(loads[0] - loads[1]) <= max(costs) / 2  # 0.96 and 0.96 s: greedy, costliest first
+    assert abs(loads[0] - loads[1]) <= max(costs) / 2  # 0.98 and 0.94 s: greedy, costliest first
     assert share_out([Figure(1.0, print)]) == ([Figure(1.0, print)], [])
 
 
