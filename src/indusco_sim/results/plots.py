@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from indusco_sim.data import load_history
 from indusco_sim.results.figure_pool import Figure, draw_figures
 from indusco_sim.results.region_history import RegionHistory
-from indusco_sim.results.region_maps import MAPS, write_region_maps
+from indusco_sim.results.region_maps import MAPS, unreached, write_region_maps
 from indusco_sim.results.region_timeline import plot_region_timeline
 from indusco_sim.results.tables import national
 
@@ -175,7 +175,7 @@ def write_plots(ts: pd.DataFrame, towns: pd.DataFrame, routes: pd.DataFrame, com
         jobs.append(Figure(cost, partial(draw, folder / name)))
         out.append(folder / name)
     if history is not None and len(history.dates):
-        maps = [folder / name for name, (day, _) in MAPS.items() if history.tick_at(day) is not None]
+        maps = [folder / name for name in MAPS if name not in unreached(history)]  # what write_region_maps draws
         jobs.append(Figure(0.5, partial(write_region_maps, history, ts, colours, folder, routes)))
         jobs.append(Figure(0.12, partial(plot_region_timeline, history, colours, folder / "region_timeline.png")))
         out += [*maps, folder / "region_timeline.png"]
