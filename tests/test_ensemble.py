@@ -66,6 +66,12 @@ def test_calibration_objective_and_parameter_parsing():
                 "time.tick=1:2", "administration.founding_cost=a:b"):
         with pytest.raises(InputError):
             calibrate.parse_param(bad, s)
+    # a range the schema refuses at an end is refused before any run (it used to fail in a trial, exit 1)
+    for bad, says in (("administration.split_threshold=-1:1", "refuses administration.split_threshold = -1"),
+                      ("population.job_seeker_share=0.5:2", "refuses population.job_seeker_share = 2"),
+                      ("administration.founding_cost=0:1:log", "a log range needs LOW > 0")):
+        with pytest.raises(InputError, match=says):
+            calibrate.parse_param(bad, s)
     fitted = calibrate.with_values(s, {"administration.founding_cost": 0.2})
     assert fitted.administration.founding_cost == 0.2
     perfect = {"figures": [{"hold_out": False, "median": 10.0, "archive": 10.0, "region": "China", "metric": "output"},

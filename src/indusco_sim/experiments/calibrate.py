@@ -29,8 +29,8 @@ from indusco_sim.results.history import CALIBRATION_END
 from indusco_sim.results.region_history import RECORD_DATES
 from indusco_sim.results.region_report import region_report
 from indusco_sim.scenario.schema import Scenario
-from indusco_sim.scenario.validation_errors import fields_at
-from indusco_sim.scenario.values import key_parts, value_at, with_values
+from indusco_sim.scenario.validation_errors import field_description, fields_at
+from indusco_sim.scenario.values import key_parts, refused_value, value_at, with_values
 
 REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
 REGION_PENALTY = 1.0  # per share of runs missing the region targets: a run that misses costs as a 1/e error
@@ -77,9 +77,16 @@ def parse_param(text: str, scenario: Scenario) -> ParamRange:
         low, high = float(parts[0]), float(parts[1])
     except ValueError:
         raise InputError(f"bounds '{bounds}' are not numbers", file=label, key=key, valid="LOW:HIGH") from None
-    if not low < high or (len(parts) == 3 and low <= 0):
-        raise InputError(f"bounds {low}:{high} are not an increasing range", file=label, key=key,
-                         valid="LOW < HIGH (and LOW > 0 on a log scale)")
+    if not low < high:
+        raise InputError(f"bounds {low:g}:{high:g} are not an increasing range", file=label, key=key,
+                         valid="LOW < HIGH")
+    if len(parts) == 3 and low <= 0:
+        raise InputError(f"a log range needs LOW > 0 (got {low:g})", file=label, key=key,
+                         valid="LOW > 0, e.g. 0.01:1:log")
+    refused = refused_value(scenario, key, (low, high))
+    if refused is not None:
+        raise InputError(f"the scenario refuses {key} = {refused[0]:g}: {refused[1]}", file=label, key=key,
+                         valid=field_description(tuple(path), data) or "what `indusco schema` allows there")
     return ParamRange(key, low, high, integer=isinstance(node, int), log=len(parts) == 3)
 
 

@@ -28,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from indusco_sim.errors import InputError, did_you_mean, join_path
 from indusco_sim.scenario.load import LoadedScenario, load_scenario
 from indusco_sim.scenario.schema import Scenario
-from indusco_sim.scenario.validation_errors import fields_at, locate
-from indusco_sim.scenario.values import key_parts
+from indusco_sim.scenario.validation_errors import field_description, fields_at, locate
+from indusco_sim.scenario.values import key_parts, refused_value
 from indusco_sim.scenario.yaml_files import SourceMap, apply_override, describe_kind, read_yaml
 
 
@@ -250,6 +250,13 @@ def _check_parameter(sweep: LoadedSweep, key: str, spec: ParamSpec) -> None:
                               "whole-number bounds or values")
     if is_int:
         spec.integer = True
+    ends = [(("low",), spec.low), (("high",), spec.high)] if spec.values is None else \
+        [(("values", i), v) for i, v in enumerate(spec.values)]
+    for field, value in ends:  # a range's ends: the schema's bounds are intervals (values.refused_value)
+        refused = refused_value(sweep.scenario, key, (value,))
+        if refused is not None:
+            raise sweep.error((*where, *field), f"the scenario refuses {key} = {value:g}: {refused[1]}",
+                              field_description(tuple(parts), data) or "what `indusco schema` allows there")
 
 
 def _validation_error(err: ValidationError, raw: dict, sources: SourceMap, path: Path) -> InputError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from indusco_sim.scenario.schema import Scenario
 
 
@@ -35,3 +37,16 @@ def with_values(scenario: Scenario, values: dict[str, float], seed: int | None =
     if seed is not None:
         data["seed"] = int(seed)
     return Scenario.model_validate(data)
+
+
+def refused_value(scenario: Scenario, key: str, values) -> tuple[float, str] | None:
+    """The first of `values` the scenario's schema refuses at the dotted key, with the schema's reason (e.g.
+    "Input should be greater than 0"); None when it accepts them all. Calibration and sweeps check the ends of
+    a range (and each listed value) with it before any run: the schema's bounds are intervals, so a range whose
+    ends are accepted is accepted throughout."""
+    for value in values:
+        try:
+            with_values(scenario, {key: value})
+        except ValidationError as err:
+            return value, err.errors()[0]["msg"].removeprefix("Value error, ")
+    return None
