@@ -13,7 +13,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from cli_helpers import BASELINE, SHORT_RUN, assert_drawn, indusco, indusco_in_process, leftovers, write
+from cli_helpers import (
+    BASELINE,
+    SHORT_RUN,
+    assert_drawn,
+    assert_input_error,
+    indusco,
+    indusco_in_process,
+    leftovers,
+    write,
+)
 
 RESULT_FILES = ("timeseries.parquet", "timeseries.csv", "cooperatives.parquet", "summary.json", "manifest.json",
                 "industry_mix.csv", "scenario.resolved.yaml")
@@ -70,6 +79,16 @@ def schema(workdir: Path) -> dict:
     outcome = indusco("schema", cwd=workdir)
     assert outcome.code == 0, outcome.stderr
     return json.loads(outcome.stdout)
+
+
+@pytest.mark.parametrize("command", ["schema", "sweep-schema"])
+def test_a_schema_written_where_no_file_can_be_is_bad_input(tmp_path: Path, command: str) -> None:
+    """--out into a folder that does not exist: exit 2 and one paragraph naming the option (it was a traceback)."""
+    target = tmp_path / "missing" / "schema.json"
+    got = indusco_in_process(command, "--out", target)
+    assert_input_error(got, file=f"--out {target}", says=("cannot be written", "existing folder"))
+    assert indusco_in_process(command, "--out", tmp_path / "schema.json").code == 0
+    assert json.loads((tmp_path / "schema.json").read_text())["properties"]
 
 
 def test_schema_has_the_sections(schema: dict) -> None:

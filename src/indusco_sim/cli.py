@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from indusco_sim import signals
-from indusco_sim.cli_output import err_console, fail, out_console
+from indusco_sim.cli_output import err_console, fail, out_console, print_or_write
 from indusco_sim.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -263,11 +263,7 @@ def schema(out: Annotated[Path | None, typer.Option(help="write to this file ins
     """Print the JSON Schema of scenario files (for editor completion and checking)."""
     from indusco_sim.scenario.schema import Scenario
 
-    text = json.dumps(Scenario.model_json_schema(), indent=2)
-    if out:
-        out.write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(text + "\n")
+    print_or_write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n", out)
 
 
 # ---- serve: the browser page (indusco_sim/viz) ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from indusco_sim.cli_output import err_console, fail, out_console
+from indusco_sim.cli_output import err_console, fail, out_console, print_or_write
 from indusco_sim.errors import InputError
 
 SweepArg = Annotated[Path, typer.Argument(help="sweep YAML file", show_default=False)]
@@ -107,11 +107,7 @@ def sweep_schema(out: Annotated[Path | None, typer.Option(help="write to this fi
     """Print the JSON Schema of sweep files."""
     from indusco_sim.experiments.sweep_spec import schema_json
 
-    text = json.dumps(schema_json(), indent=2)
-    if out:
-        out.write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(text + "\n")
+    print_or_write(json.dumps(schema_json(), indent=2) + "\n", out)
 
 
 def sensitivity(

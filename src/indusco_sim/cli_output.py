@@ -5,6 +5,7 @@ other's but `register`."""
 from __future__ import annotations
 
 import shutil
+import sys
 
 import typer
 from rich.console import Console
@@ -19,3 +20,15 @@ def fail(err: InputError) -> None:
     """Print `err` as one paragraph on stderr and exit with its code (2 for bad input)."""
     err_console.print(f"error: {err}", markup=False)
     raise typer.Exit(err.exit_code)
+
+
+def print_or_write(text: str, out) -> None:
+    """`text` on stdout, or into the file `out` (a pathlib.Path); a file that cannot be written is bad input."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as err:
+        fail(InputError(f"the file cannot be written: {err.strerror or err}", file=f"--out {out}",
+                        valid="a file in an existing folder that you may write to"))
