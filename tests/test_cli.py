@@ -15,6 +15,7 @@ import yaml
 
 from cli_helpers import (
     BASELINE,
+    REPO,
     SHORT_RUN,
     assert_drawn,
     assert_input_error,
@@ -94,6 +95,23 @@ def test_a_schema_written_where_no_file_can_be_is_bad_input(tmp_path: Path, comm
 def test_schema_has_the_sections(schema: dict) -> None:
     assert {"time", "population", "industries", "events"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+def test_every_shipped_scenario_file_passes_the_schema_an_editor_gets(schema: dict) -> None:
+    """The counterfactuals switch inherited events off with {id: ..., enabled: false}; the schema `indusco schema`
+    prints must accept that (it did not) and still catch a misspelt key in such a change, or one without an id.
+    Dates are strings here, as an editor's YAML support reads them."""
+    import jsonschema
+
+    assert schema["$schema"].endswith("2020-12/schema")
+    check = jsonschema.Draft202012Validator(schema)
+    files = sorted((REPO / "scenarios").glob("*.yaml")) + sorted((REPO / "benchmarks" / "scenarios").glob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
+        assert [e.message for e in check.iter_errors(data)] == [], path
+    for wrong in ({"id": "wave-1939", "enabld": False}, {"enabled": False}, {"id": "wave-1939", "enabled": "no"}):
+        assert list(check.iter_errors({"extends": "baseline.yaml", "events": [wrong]})), wrong
 
 
 def schema_fields(node: object, where: str = "") -> Iterator[tuple[str, dict]]:

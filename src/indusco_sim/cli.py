@@ -261,9 +261,9 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
 @app.command()
 def schema(out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None) -> None:
     """Print the JSON Schema of scenario files (for editor completion and checking)."""
-    from indusco_sim.scenario.schema import Scenario
+    from indusco_sim.scenario.file_schema import file_schema
 
-    print_or_write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n", out)
+    print_or_write(json.dumps(file_schema(), indent=2) + "\n", out)
 
 
 # ---- serve: the browser page (indusco_sim/viz) ---------------------------------------------------------------
