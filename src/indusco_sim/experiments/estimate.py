@@ -14,6 +14,7 @@ import psutil
 
 from indusco_sim.errors import InputError
 from indusco_sim.scenario.schema import Scenario
+from indusco_sim.world.calendar import Calendar
 
 BASE_BYTES = 450_000_000  # a process with the model loaded, before any agent [bytes]
 BYTES_PER_AGENT = 64  # worker state, its growth slack and the tick's temporary arrays [bytes / agent]
@@ -46,8 +47,7 @@ def parent_bytes(est: Estimate, runs: int) -> int:
 def estimate(s: Scenario) -> Estimate:
     """Upper estimates for one run of `s` (every refugee wave in full, no worker leaving)."""
     agents = sum(n for _, n, _ in drivers(s))
-    days = (s.time.end - s.time.start).days + 1
-    ticks = max(1, days // 7 if s.time.tick == "week" else round(days / 30.44))
+    ticks = Calendar.build(s.time.start, s.time.end, s.time.tick).n_ticks  # as the run's own calendar counts
     return Estimate(agents, ticks, BASE_BYTES + BYTES_PER_AGENT * agents,
                     SECONDS_PER_RUN + SECONDS_PER_AGENT_TICK * agents * ticks, LONG_BYTES_PER_MEMBER_TICK * ticks,
                     DISK_BYTES_PER_MEMBER_TICK * ticks)
