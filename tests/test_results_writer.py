@@ -78,7 +78,8 @@ def test_an_existing_folder_needs_force_and_must_be_ours(tmp_path):
     refused(writer.check_target, mine, False, says="already exists")
     assert writer.check_target(mine, force=True) == mine
     (tmp_path / "file").write_text("x")
-    refused(writer.check_target, tmp_path / "file", True, says="is a file, not a results folder")
+    for force in (True, False):  # without --force too: it is a file, not a folder that exists
+        refused(writer.check_target, tmp_path / "file", force, says="is a file, not a results folder")
     (tmp_path / "theirs").mkdir()
     refused(writer.check_target, tmp_path / "theirs", True, says="was not written by indusco-sim")
     refused(writer.check_target, tmp_path / "file" / "below", True, says=f"inside {tmp_path / 'file'}: it is a file")

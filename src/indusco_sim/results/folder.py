@@ -46,12 +46,12 @@ def check_target(target: Path, force: bool = False) -> Path:
     if target.is_symlink():
         raise InputError(f"{target} is a symbolic link", key="--out",
                          valid="a folder path that is not a link (results are written beside it, then renamed)")
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target} is a file, not a results folder", key="--out",
+                         valid="a new folder path (--force replaces only a results folder)")
     if target.exists() and not force:
         raise InputError(f"results folder {target} already exists", key="--out",
                          valid="a new folder, or --force to replace it")
-    if target.exists() and not target.is_dir():
-        raise InputError(f"{target} is a file, not a results folder", key="--out",
-                         valid="a folder path; --force replaces only a folder")
     if target.exists() and not is_results_folder(target):
         raise InputError(f"{target} was not written by {PROGRAM} (it has no manifest.json of ours), so --force "
                          "will not replace it", key="--out",
