@@ -21,6 +21,8 @@ SourceMap = dict[tuple, Source]
 
 
 _DATE_TAG = "tag:yaml.org,2002:timestamp"
+DATE_VALID = "a real date written YYYY-MM-DD, e.g. 1940-12-31"
+VALUE_VALID = "a YAML scalar, list or mapping, e.g. 3, 1940-12-31, [a, b]"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 YAML_VALID = "YAML mappings of 'key: value', indented with spaces"
 
@@ -120,7 +122,7 @@ def _record_lines(node: yaml.Node, path: tuple, file: str, sources: SourceMap, a
         except ValueError as exc:
             raise InputError(f"'{node.value}' is not a calendar date ({exc})", file=file,
                              key=join_path(path) or None, line=node.start_mark.line + 1,
-                             valid="a real date written YYYY-MM-DD, e.g. 1940-12-31") from None
+                             valid=DATE_VALID) from None
 
 
 def _key_of(node: yaml.Node) -> Any:
@@ -283,10 +285,15 @@ def apply_override(data: dict, assignment: str, sources: SourceMap) -> None:
                          key=key, valid="a scenario file with 'extends: OTHER.yaml' and its own changes")
     try:
         value = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as exc:
+    except ValueError as exc:  # a date-shaped value that is no date (1942-02-30): said as it is of a file
+        if yaml.resolver.Resolver().resolve(yaml.ScalarNode, text.strip(), (True, False)) == _DATE_TAG:
+            raise InputError(f"'{text.strip()}' is not a calendar date ({exc})", file=label, key=key,
+                             valid=DATE_VALID) from None
+        raise InputError(f"cannot parse value '{text}': {exc}", file=label, key=key, valid=VALUE_VALID) from None
+    except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"cannot parse value '{text}': {problem}", file=label, key=key,
-                         valid="a YAML scalar, list or mapping, e.g. 3, 1940-12-31, [a, b]") from None
+                         valid=VALUE_VALID) from None
     node: Any = data
     for i, part in enumerate(parts):
         if isinstance(node, list):
