@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cli_helpers import BASELINE, assert_drawn, assert_input_error, indusco_in_process, leftovers, write
+from cli_helpers import BASELINE, REPO, assert_drawn, assert_input_error, indusco_in_process, leftovers, write
 from indusco_sim.experiments import design, sweep_store
 from indusco_sim.experiments.sweep_spec import load_sweep
 
@@ -240,3 +240,17 @@ def test_the_example_sweep_is_valid():
     plan = design.plan(s)
     assert len(plan) == s.sweep.design.points * (len(s.sweep.parameters) + 2) * s.sweep.seeds_per_point == 512
     assert s.scenario.time.end.isoformat() == "1942-08-31" and s.sweep.design.method == "sobol"
+
+
+def test_the_readme_sweep_is_the_shipped_file_shortened(tmp_path):
+    """The README shows sweeps/five-to-seven.yaml with some of its parameters: it loads, and each key it shows
+    has the shipped file's range, design and dates (they had drifted apart)."""
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("### Sweeps, sensitivity and scenario discovery")[1].split("```yaml\n")[1].split("```")[0]
+    shown = load_sweep(sweep_file(tmp_path, block.replace("../scenarios/baseline.yaml", str(BASELINE)), "r.yaml"))
+    shipped = load_sweep(REPO / "sweeps" / "five-to-seven.yaml")
+    assert shown.sweep.parameters and set(shown.sweep.parameters) <= set(shipped.sweep.parameters)
+    for key, spec in shown.sweep.parameters.items():
+        assert spec == shipped.sweep.parameters[key], key
+    assert (shown.sweep.design, shown.sweep.region_dates, shown.sweep.seeds_per_point) == (
+        shipped.sweep.design, shipped.sweep.region_dates, shipped.sweep.seeds_per_point)
