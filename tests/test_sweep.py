@@ -186,6 +186,24 @@ def test_sobol_indices_find_the_parameters_that_matter(tmp_path):
     assert "final_cooperatives" in report["text"]
 
 
+def test_an_outcome_constant_over_the_base_samples_gets_a_note_not_a_warning(tmp_path, recwarn):
+    """regions_1942_08 differs at one Saltelli point only, not a base sample (point 1: the first sample with its
+    first parameter from the second matrix): SALib finds the base samples' values constant, warns and counts 0.
+    The note says so, and no warning escapes to the user (the walkthrough saw SALib's UserWarning printed)."""
+    from indusco_sim.experiments import sensitivity
+
+    out, _ = _fake_folder(tmp_path, "sobol", 8, seeds=1)
+    plan = pd.read_parquet(out / "design.parquet")
+    odd = set(plan.loc[plan["point"] == 1, "run_id"])
+    for path in sweep_store.batch_files(out):
+        frame = pd.read_parquet(path)
+        frame["regions_1942_08"] = np.where(frame["run_id"].isin(odd), 7.0, 5.0)
+        sweep_store.write_atomic(frame, path)
+    report = sensitivity.analyse(out, ["regions_1942_08"], resamples=100)
+    assert len(report["indices"]) and any("every base sample" in n for n in report["notes"]), report["notes"]
+    assert not [w for w in recwarn if "Constant values" in str(w.message)]
+
+
 def test_morris_ranks_and_prim_finds_the_box(tmp_path):
     from indusco_sim.experiments import discover, sensitivity
 
@@ -193,7 +211,9 @@ def test_morris_ranks_and_prim_finds_the_box(tmp_path):
     ind = sensitivity.analyse(out, ["final_cooperatives"], resamples=50)["indices"]
     mu = ind[ind["index"] == "mu_star"].set_index("parameter")["value"]
     assert mu[keys[0]] > mu[keys[1]] > mu[keys[2]]
-    assert math.isnan(sensitivity.analyse(out, None, 20)["seed_noise"]["seed_variance_share"].iloc[0])
+    one_seed = sensitivity.analyse(out, None, 20)
+    assert math.isnan(one_seed["seed_noise"]["seed_variance_share"].iloc[0])
+    assert "seed noise not measured (one seed per point)" in one_seed["text"] and "nan%" not in one_seed["text"]
     (tmp_path / "b").mkdir()
     lhs, keys = _fake_folder(tmp_path / "b", "lhs", 200, seeds=1)
     report = discover.discover(lhs, "regions_1942_08 == 7")

@@ -11,6 +11,7 @@ seed_noise.csv/.parquet, and one bar chart with intervals per outcome (figures/<
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -74,12 +75,18 @@ def indices(meta: dict, runs: pd.DataFrame, name: str, resamples: int) -> tuple[
     if design["method"] == "sobol":
         from SALib.analyze import sobol
 
-        res = sobol.analyze(prob, y, calc_second_order=design.get("second_order", False), num_resamples=resamples,
-                            seed=design.get("seed", 0))
+        with warnings.catch_warnings(record=True) as caught:  # said in the notes, not as a raw warning
+            warnings.simplefilter("always")
+            res = sobol.analyze(prob, y, calc_second_order=design.get("second_order", False),
+                                num_resamples=resamples, seed=design.get("seed", 0))
         for j, k in enumerate(keys):
             for idx in ("S1", "ST"):
                 rows.append({"parameter": k, "index": idx, "value": float(res[idx][j]),
                              "conf": float(res[f"{idx}_conf"][j])})
+        if any(str(w.message) == sobol.CONST_RESULT_MSG for w in caught):
+            note = ("the same value at every base sample of the design (only mixed points differ), which SALib "
+                    "counts as indices of 0: more points (design.points) would tell")
+            return [{"outcome": name, **r} for r in rows], note
     elif design["method"] == "morris":
         from SALib.analyze import morris
 
@@ -140,7 +147,7 @@ def analyse(folder: Path, wanted: list[str] | None, resamples: int = 200) -> dic
         noise.append({"outcome": name, "seed_variance_share": seed_noise(runs, name), "runs": int(runs[name].notna()
                                                                                                  .sum())})
         if note:
-            notes.append(f"{name}: not analysed ({note})")
+            notes.append(f"{name}: {note}" if got else f"{name}: not analysed ({note})")
     out = folder / "sensitivity"
     (out / "figures").mkdir(parents=True, exist_ok=True)
     ind = pd.DataFrame(rows, columns=["outcome", "parameter", "index", "value", "conf"])
@@ -162,6 +169,8 @@ def _text(ind: pd.DataFrame, nz: pd.DataFrame, notes: list[str], meta: dict) -> 
         top = part[part["index"] == main].reindex(part[part["index"] == main]["value"].abs()
                                                   .sort_values(ascending=False).index)
         ranked = ", ".join(f"{r.parameter} {r.value:.2f}±{r.conf:.2f}" for r in top.head(3).itertuples())
-        lines.append(f"  {name}: {main} {ranked}; seed noise {noise.get(name, float('nan')):.0%} of variance")
+        share = noise.get(name, float("nan"))
+        said = f"{share:.0%} of variance" if np.isfinite(share) else "not measured (one seed per point)"
+        lines.append(f"  {name}: {main} {ranked}; seed noise {said}")
     lines += [f"  {n}" for n in notes]
     return "\n".join(lines)
