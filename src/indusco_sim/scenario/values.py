@@ -40,13 +40,18 @@ def with_values(scenario: Scenario, values: dict[str, float], seed: int | None =
 
 
 def refused_value(scenario: Scenario, key: str, values) -> tuple[float, str] | None:
-    """The first of `values` the scenario's schema refuses at the dotted key, with the schema's reason (e.g.
-    "Input should be greater than 0"); None when it accepts them all. Calibration and sweeps check the ends of
-    a range (and each listed value) with it before any run: the schema's bounds are intervals, so a range whose
-    ends are accepted is accepted throughout."""
+    """The first of `values` outside the bounds the schema sets on the field at the dotted key, with the
+    schema's reason (e.g. "Input should be greater than 0"); None when it accepts them all. Calibration and
+    sweeps check the ends of a range (and each listed value) with it before any run: a field's bounds are an
+    interval, so a range whose ends are within them is within them throughout. The model's own rules (a
+    validator such as founding_members at least min_members, which other varied values may satisfy) are left
+    to each run: a run they refuse is a failed row."""
+    where = tuple(key_parts(key))
     for value in values:
         try:
             with_values(scenario, {key: value})
         except ValidationError as err:
-            return value, err.errors()[0]["msg"].removeprefix("Value error, ")
+            bounds = [e for e in err.errors() if tuple(e["loc"]) == where and e["type"] != "value_error"]
+            if bounds:
+                return value, bounds[0]["msg"]
     return None
