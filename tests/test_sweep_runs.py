@@ -152,6 +152,7 @@ def test_sigkill_mid_sweep_then_resume_gives_the_same_rows(local, tmp_path):
     done = subprocess.run(sweep_cmd(path, target, "--workers", 2, "--resume"), cwd=tmp_path, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    assert not (target / "timeseries").exists()  # no --timeseries, no (empty) folder for them
     got, want = rows(target), rows(out)
     assert list(got.index) == list(want.index)
     cols = [c for c in outcome_columns(want) if c in got.columns]

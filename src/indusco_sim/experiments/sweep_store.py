@@ -65,8 +65,7 @@ def create(out: Path, manifest: dict, design: pd.DataFrame, files: dict[str, str
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
         design.to_parquet(tmp / "design.parquet", index=False, engine="pyarrow", compression="zstd")
-        (tmp / RESULTS).mkdir()
-        (tmp / SERIES).mkdir()
+        (tmp / RESULTS).mkdir()  # timeseries/ is made by the first batch that has time series (--timeseries)
         outputs.write_json(tmp / "manifest.json", manifest)
 
 
@@ -137,6 +136,7 @@ class BatchWriter:
             return
         name = f"batch-{self.next:06d}.parquet"
         if self.series:  # the time series first: a row on disk means the run is complete
+            (self.out / SERIES).mkdir(exist_ok=True)
             write_atomic(pd.concat(self.series, ignore_index=True), self.out / SERIES / name)
         write_atomic(pd.DataFrame(self.rows), self.out / RESULTS / name)
         self.next += 1
