@@ -146,6 +146,11 @@ def fit(scenario: Scenario, ranges: list[ParamRange], n_seeds: int, trials: int,
     return study, seeds
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 seed', '4 seeds'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def fitted_yaml(source: Path, out: Path, name: str, values: dict[str, float], n_seeds: int, trials: int,
                 best: float) -> str:
     """A scenario that extends `source` and sets the fitted values."""
@@ -157,6 +162,7 @@ def fitted_yaml(source: Path, out: Path, name: str, values: dict[str, float], n_
             node = node.setdefault(part, {})
         node[parts[-1]] = round(float(value), 6) if isinstance(value, float) else value
     header = (f"# Fitted by `indusco calibrate` against the archive figures to {CALIBRATION_END}\n"
-              f"# ({n_seeds} seeds x {trials} trials; objective {best:.4f}: weighted RMS of log(model/archive)).\n")
+              f"# ({plural(n_seeds, 'seed')} x {plural(trials, 'trial')}; objective {best:.4f}: weighted RMS of "
+              "log(model/archive)).\n")
     body = {"extends": os.path.relpath(source.resolve(), out.resolve()), "name": f"{name}-fitted", **nested}
     return header + yaml.safe_dump(body, sort_keys=False)
