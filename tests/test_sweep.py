@@ -224,6 +224,10 @@ def test_morris_ranks_and_prim_finds_the_box(tmp_path):
     assert_drawn(lhs / "discover" / "tradeoff.png", min_size=(300, 200))
     got = indusco_in_process("discover", lhs, "--where", "regions_1942_08 == 9")
     assert_input_error(got, file=str(lhs), key="--where", says=("0 of 200",))
+    got = indusco_in_process("discover", lhs, "--where", "regions_1942_8 == 7")  # a misspelt column
+    message = assert_input_error(got, file=str(lhs), key="--where",
+                                 says=("no outcome or parameter 'regions_1942_8'", "did you mean 'regions_1942_08'"))
+    assert "e.g. regions_1942_08" in message
     got = indusco_in_process("sensitivity", lhs, "--outcome", "final_cooperativs")
     assert_input_error(got, file=str(lhs), key="--outcome", says=("did you mean",))
 

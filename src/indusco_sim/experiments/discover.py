@@ -9,14 +9,16 @@ peeling step of the first box) and tradeoff.png (the peeling trajectory).
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from indusco_sim.errors import InputError
+from indusco_sim.errors import InputError, did_you_mean
 from indusco_sim.experiments.sensitivity import read_sweep
 
 
@@ -26,6 +28,14 @@ def condition(runs: pd.DataFrame, where: str, folder: Path) -> np.ndarray:
         hit = runs.eval(where)
     except Exception as exc:
         outcomes = [c for c in runs.columns if c not in ("run_id", "status", "error", "splits")]
+        unknown = re.fullmatch(r"name '(\w+)' is not defined", str(exc))
+        if unknown:  # a misspelt column: name the likeliest ones
+            name = unknown.group(1)
+            near = difflib.get_close_matches(name, outcomes, n=8, cutoff=0.5)
+            raise InputError(f"no outcome or parameter '{name}' in the sweep{did_you_mean(name, outcomes)}",
+                             file=str(folder), key="--where",
+                             valid="a pandas query on the sweep's columns, e.g. " + ", ".join(near or outcomes[-8:])
+                             ) from None
         raise InputError(f"cannot evaluate '{where}': {exc}", file=str(folder), key="--where",
                          valid="a pandas query on outcomes such as " + ", ".join(outcomes[-8:])) from None
     if not isinstance(hit, pd.Series) or hit.dtype != bool:
