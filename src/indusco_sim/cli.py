@@ -21,7 +21,7 @@ from indusco_sim.errors import InputError
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="indusco-sim: the Chinese Industrial Cooperatives, 1938-1952, as an agent-based model.")
 
-ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)]
+ScenarioArg = Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False, metavar="SCENARIO")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a key: --set time.end=1940-12-31")]
 
 

@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from indusco_sim.cli_output import err_console, fail, out_console, print_or_write
 from indusco_sim.errors import InputError
 
-SweepArg = Annotated[Path, typer.Argument(help="sweep YAML file", show_default=False)]
-DirArg = Annotated[Path, typer.Argument(help="a sweep's results folder", show_default=False)]
+SweepArg = Annotated[Path, typer.Argument(help="sweep YAML file", show_default=False, metavar="SWEEP")]
+DirArg = Annotated[Path, typer.Argument(help="a sweep's results folder", show_default=False, metavar="FOLDER")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a key of the sweep file: "
                                                   "--set design.points=32 or --set seeds_per_point=4")]
 
