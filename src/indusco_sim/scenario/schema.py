@@ -23,7 +23,7 @@ REQUIRED_INDUSTRIES = ("textiles", "chemicals", "tailoring", "metal_machine", "m
 class Time(Strict):
     start: dt.date = param(dt.date(1938, 8, 5), "date", "first day simulated (ACIC founded in Wuhan, S1)")
     end: dt.date = param(dt.date(1942, 12, 31), "date", "last day to simulate: the run ends with the tick that "
-                         "holds it, which may go on up to 6 days (week ticks) or to the month's tick end past it")
+                         "holds it (week ticks: up to 6 days later; month ticks: at that tick's last day)")
     tick: Literal["week", "month"] = param("week", "-", "length of one tick")
 
     @field_validator("end")
