@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import sys
-from collections import deque
 
 import numpy as np
 from mesa.agent import AgentSet
@@ -26,6 +25,7 @@ from mesa.agent import AgentSet
 from indusco_sim.backends.mesa import towns as towns_
 from indusco_sim.backends.mesa.agents import DepotAgent, WorkerAgent
 from indusco_sim.backends.mesa.coop import CoopAgent
+from indusco_sim.backends.mesa.labour import match_labour
 from indusco_sim.backends.mesa.rules import Fate, Rules, Trip
 from indusco_sim.core import state as col  # the collected table's columns (col.COOPS, ...)
 from indusco_sim.core.state import ARRIVING, LEFT, UNEMPLOYED, coop_table
@@ -168,40 +168,9 @@ class MesaEngine:
         coops.do("take_delivery", rules, P)
         reserve = float(self.p.wage_per_agent)
         coops.do("plan_vacancies", rules, P, reserve, int(tick))
-        self.match_labour(rules.unskilled > 0)
+        match_labour(self.coops, self.workers, rules.unskilled > 0)
         coops.do("plan_vacancies", rules, P, reserve, int(tick))
         return self._vacancies_by_town()
-
-    def match_labour(self, allow_unskilled: bool) -> int:
-        """Fill vacancies from the unemployed (kernels/labour.match_labour): cooperatives in id order take
-        workers in id order, first of their own skill in their town, then (if allowed) any skill in their
-        town. Returns hires."""
-        hiring = [c for c in self.coops if c.vacancies > 0]
-        for c in self.coops:
-            c.open_left = c.vacancies
-        total = sum(c.open_left for c in hiring)
-        hires = 0
-        for skilled in (True, False):
-            if total == 0 or (not skilled and not allow_unskilled):
-                break
-            queues: dict = {}
-            for c in hiring:
-                if c.open_left > 0:
-                    queues.setdefault((c.town_id, c.industry_id) if skilled else c.town_id, deque()).append(c)
-            for w in self.workers:
-                if total == 0:
-                    break
-                if w.status != UNEMPLOYED:
-                    continue
-                queue = queues.get((w.town, w.skill) if skilled else w.town)
-                while queue and queue[0].open_left == 0:
-                    queue.popleft()
-                if not queue:
-                    continue
-                queue[0].hire(w)
-                total -= 1
-                hires += 1
-        return hires
 
     def _vacancies_by_town(self) -> np.ndarray:
         out = [[0] * self.n_skills for _ in range(self.n_towns)]
