@@ -69,7 +69,10 @@ def test_calibration_objective_and_parameter_parsing():
     # a range the schema refuses at an end is refused before any run (it used to fail in a trial, exit 1)
     for bad, says in (("administration.split_threshold=-1:1", "refuses administration.split_threshold = -1"),
                       ("population.job_seeker_share=0.5:2", "refuses population.job_seeker_share = 2"),
-                      ("administration.founding_cost=0:1:log", "a log range needs LOW > 0")):
+                      ("administration.founding_cost=0:1:log", "a log range needs LOW > 0"),
+                      ("events.37.raids=-5:10", "refuses events.37.raids = -5"),  # an event's field too
+                      ("cooperatives.min_members=0.6:10", "a whole number in the scenario"),
+                      ("events.999.raids=1:2", "unknown key '999'"), ("events.x.raids=1:2", "unknown key 'x'")):
         with pytest.raises(InputError, match=says):
             calibrate.parse_param(bad, s)
     fitted = calibrate.with_values(s, {"administration.founding_cost": 0.2})

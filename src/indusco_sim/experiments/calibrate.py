@@ -30,7 +30,7 @@ from indusco_sim.results.region_history import RECORD_DATES
 from indusco_sim.results.region_report import region_report
 from indusco_sim.scenario.schema import Scenario
 from indusco_sim.scenario.validation_errors import field_description, fields_at
-from indusco_sim.scenario.values import key_parts, refused_value, value_at, with_values
+from indusco_sim.scenario.values import key_parts, refused_value, value_at, walk, with_values
 
 REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
 REGION_PENALTY = 1.0  # per share of runs missing the region targets: a run that misses costs as a 1/e error
@@ -63,13 +63,12 @@ def parse_param(text: str, scenario: Scenario) -> ParamRange:
                          valid="e.g. --param administration.founding_cost=0.05:0.5")
     path = tuple(key_parts(key))
     data = scenario.model_dump(mode="python")
-    node = data
-    for i, part in enumerate(path):
-        if not isinstance(node, dict | list) or (isinstance(node, dict) and part not in node):
-            choices = fields_at(path[: i + 1], data) if isinstance(node, dict) else []
-            raise InputError(f"unknown key '{part}'{did_you_mean(str(part), choices)}", file=label, key=key,
-                             valid="one of " + ", ".join(choices) if choices else "a numeric scenario key")
-        node = node[part]
+    node, stop = walk(data, list(path))
+    if stop is not None:
+        part = path[stop]
+        choices = fields_at(path[: stop + 1], data) if isinstance(node, dict) else []
+        raise InputError(f"unknown key '{part}'{did_you_mean(str(part), choices)}", file=label, key=key,
+                         valid="one of " + ", ".join(choices) if choices else "a numeric scenario key")
     if isinstance(node, bool) or not isinstance(node, int | float):
         raise InputError(f"'{key}' is not a number (it is {type(node).__name__})", file=label, key=key,
                          valid="a numeric scenario key")
@@ -80,6 +79,9 @@ def parse_param(text: str, scenario: Scenario) -> ParamRange:
     if not low < high:
         raise InputError(f"bounds {low:g}:{high:g} are not an increasing range", file=label, key=key,
                          valid="LOW < HIGH")
+    if isinstance(node, int) and not (low.is_integer() and high.is_integer()):
+        raise InputError(f"'{key}' is a whole number in the scenario; {bounds} are not both whole", file=label,
+                         key=key, valid="whole-number bounds, e.g. 5:50")  # optuna's suggest_int takes them as is
     if len(parts) == 3 and low <= 0:
         raise InputError(f"a log range needs LOW > 0 (got {low:g})", file=label, key=key,
                          valid="LOW > 0, e.g. 0.01:1:log")

@@ -29,7 +29,7 @@ from indusco_sim.errors import InputError, did_you_mean, join_path
 from indusco_sim.scenario.load import LoadedScenario, load_scenario
 from indusco_sim.scenario.schema import Scenario
 from indusco_sim.scenario.validation_errors import field_description, fields_at, locate
-from indusco_sim.scenario.values import key_parts, refused_value
+from indusco_sim.scenario.values import key_parts, refused_value, walk
 from indusco_sim.scenario.yaml_files import SourceMap, apply_override, describe_kind, read_yaml
 
 
@@ -230,16 +230,14 @@ def _check_parameter(sweep: LoadedSweep, key: str, spec: ParamSpec) -> None:
     """The key names a numeric scenario value; integer keys get integer ranges."""
     where = ("parameters", key)
     data = sweep.scenario.model_dump(mode="python")
-    node = data
     parts = key_parts(key)
-    for i, part in enumerate(parts):
-        if not isinstance(node, dict | list) or (isinstance(node, dict) and part not in node) or \
-                (isinstance(node, list) and (not isinstance(part, int) or part >= len(node))):
-            choices = fields_at(tuple(parts[: i + 1]), data) if isinstance(node, dict) else []
-            raise sweep.error(where, f"unknown parameter '{key}': the scenario has no '{part}'"
-                              f"{did_you_mean(str(part), choices)}",
-                              "one of " + ", ".join(choices) if choices else "a numeric scenario key path")
-        node = node[part]
+    node, stop = walk(data, parts)
+    if stop is not None:
+        part = parts[stop]
+        choices = fields_at(tuple(parts[: stop + 1]), data) if isinstance(node, dict) else []
+        raise sweep.error(where, f"unknown parameter '{key}': the scenario has no '{part}'"
+                          f"{did_you_mean(str(part), choices)}",
+                          "one of " + ", ".join(choices) if choices else "a numeric scenario key path")
     if isinstance(node, bool) or not isinstance(node, int | float):
         raise sweep.error(where, f"'{key}' is not a number in the scenario (it is {describe_kind(node)})",
                           "a numeric scenario key path such as administration.split_threshold")

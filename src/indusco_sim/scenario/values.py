@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from indusco_sim.scenario.event_schema import EVENT_TYPES
 from indusco_sim.scenario.schema import Scenario
 
 
@@ -51,7 +52,31 @@ def refused_value(scenario: Scenario, key: str, values) -> tuple[float, str] | N
         try:
             with_values(scenario, {key: value})
         except ValidationError as err:
-            bounds = [e for e in err.errors() if tuple(e["loc"]) == where and e["type"] != "value_error"]
+            bounds = [e for e in err.errors() if field_path(e["loc"]) == where and e["type"] != "value_error"]
             if bounds:
                 return value, bounds[0]["msg"]
     return None
+
+
+def field_path(loc: tuple) -> tuple:
+    """A pydantic error location as a key path: without the tag pydantic puts after the index of an item of a
+    tagged union (('events', 37, 'bombing', 'raids') -> ('events', 37, 'raids'))."""
+    out: list = []
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and i and isinstance(loc[i - 1], int) and part in EVENT_TYPES:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def walk(data: Any, parts: list) -> tuple[Any, int | None]:
+    """Follow a key path into plain data (a scenario's model_dump): (the value there, None), or (the mapping or
+    list where it stops, the index in `parts` of the key it has no room for)."""
+    node = data
+    for i, part in enumerate(parts):
+        in_mapping = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if not (in_mapping or in_list):
+            return node, i
+        node = node[part]
+    return node, None
