@@ -112,6 +112,12 @@ def test_every_shipped_scenario_file_passes_the_schema_an_editor_gets(schema: di
         assert [e.message for e in check.iter_errors(data)] == [], path
     for wrong in ({"id": "wave-1939", "enabld": False}, {"enabled": False}, {"id": "wave-1939", "enabled": "no"}):
         assert list(check.iter_errors({"extends": "baseline.yaml", "events": [wrong]})), wrong
+    # a mapping merged key by key may give one key (the schema asked for all three modes); a typo still fails
+    partial = {"extends": "b.yaml", "geography": {"speed_km_per_day": {"rail": 250}}}
+    assert [e.message for e in check.iter_errors(partial)] == []
+    assert list(check.iter_errors({"extends": "b.yaml", "geography": {"speed_km_per_day": {"rial": 250}}}))
+    new_event = {"extends": "b.yaml", "events": [{"type": "bombing", "town": "Chongqing"}]}  # not whole
+    assert list(check.iter_errors(new_event))
 
 
 def schema_fields(node: object, where: str = "") -> Iterator[tuple[str, dict]]:

@@ -1,10 +1,12 @@
 """The JSON Schema of scenario files (`indusco schema`), for editors.
 
-A scenario file is not always a whole Scenario: a file that `extends:` another may change one of the inherited
-events by naming its id and giving only the keys it changes (yaml_files.merge), as the counterfactuals do with
-`{id: wave-1939, enabled: false}`. The schema of the validated Scenario would mark such an entry as an error,
-so the file schema also lets an event entry be such a change (EventChange). The merged result is validated
-against Scenario itself when the file is loaded.
+A scenario file is not always a whole Scenario. A file that `extends:` another is merged onto it
+(yaml_files.merge): a mapping may give only the keys it changes (`speed_km_per_day: {rail: 250}`), and an
+event entry may change an inherited event by naming its id (`{id: wave-1939, enabled: false}`, as the
+counterfactuals do). The schema of the validated Scenario would mark both as errors, so the file schema asks
+for no key of a mapping, and lets an event entry be such a change (EventChange); a new event must still be
+whole. Unknown keys and wrong types are still errors. The merged result is validated against Scenario itself
+when the file is loaded, which catches what this schema cannot (a key a file without `extends:` leaves out).
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ def file_schema() -> dict:
     event: an object with the event's `id` and any keys an event takes."""
     schema = Scenario.model_json_schema()
     defs = schema["$defs"]
+    events = {model.__name__ for model in event_models()}
+    for name, definition in defs.items():
+        if name not in events:  # merged key by key onto the extended file's
+            definition.pop("required", None)
     keys: dict = {}
-    for model in event_models():
-        keys.update(defs[model.__name__]["properties"])
+    for name in events:
+        keys.update(defs[name]["properties"])
     keys["id"] = {"type": "string", "description": "the id of the inherited event this entry changes"}
     keys["type"] = {"enum": list(EVENT_TYPES), "description": "kind of event (as the inherited event's)"}
     defs["EventChange"] = {
