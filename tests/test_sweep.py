@@ -231,6 +231,12 @@ def test_morris_ranks_and_prim_finds_the_box(tmp_path):
     message = assert_input_error(got, file=str(lhs), key="--where",
                                  says=("no outcome or parameter 'regions_1942_8'", "did you mean 'regions_1942_08'"))
     assert "e.g. regions_1942_08" in message
+    dotted = keys[0]  # a parameter column: its name holds dots, so a query needs it in backticks
+    got = indusco_in_process("discover", lhs, "--where", f"{dotted} > 0.6")
+    assert_input_error(got, file=str(lhs), key="--where", says=("write it in backticks", f"`{dotted}`"))
+    got = indusco_in_process("discover", lhs, "--where", f"`{dotted}x` > 0.6")  # misspelt inside backticks
+    assert_input_error(got, file=str(lhs), key="--where", says=(f"no outcome or parameter '{dotted}x'",
+                                                                 f"did you mean '{dotted}'"))
     got = indusco_in_process("sensitivity", lhs, "--outcome", "final_cooperativs")
     assert_input_error(got, file=str(lhs), key="--outcome", says=("did you mean",))
 

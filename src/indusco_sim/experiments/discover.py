@@ -29,12 +29,16 @@ def condition(runs: pd.DataFrame, where: str, folder: Path) -> np.ndarray:
     except Exception as exc:
         outcomes = [c for c in runs.columns if c not in ("run_id", "status", "error", "splits")]
         unknown = re.fullmatch(r"name '(\w+)' is not defined", str(exc))
-        if unknown:  # a misspelt column: name the likeliest ones
-            name = unknown.group(1)
-            near = difflib.get_close_matches(name, outcomes, n=8, cutoff=0.5)
-            raise InputError(f"no outcome or parameter '{name}' in the sweep{did_you_mean(name, outcomes)}",
-                             file=str(folder), key="--where",
-                             valid="a pandas query on the sweep's columns, e.g. " + ", ".join(near or outcomes[-8:])
+        if unknown:  # a misspelt column, or a dotted parameter without its backticks: name the likeliest ones
+            name = unknown.group(1).removeprefix("BACKTICK_QUOTED_STRING_").replace("_DOT_", ".")
+            dotted = [c for c in outcomes if c.startswith(name + ".")]
+            if dotted:
+                message = f"a parameter's name holds dots: write it in backticks, e.g. `{dotted[0]}`"
+            else:
+                message = f"no outcome or parameter '{name}' in the sweep{did_you_mean(name, outcomes)}"
+            near = dotted or difflib.get_close_matches(name, outcomes, n=8, cutoff=0.5) or outcomes[-8:]
+            raise InputError(message, file=str(folder), key="--where",
+                             valid="a pandas query on the sweep's columns, e.g. " + ", ".join(map(quoted, near))
                              ) from None
         raise InputError(f"cannot evaluate '{where}': {exc}", file=str(folder), key="--where",
                          valid="a pandas query on outcomes such as " + ", ".join(outcomes[-8:])) from None
@@ -42,6 +46,11 @@ def condition(runs: pd.DataFrame, where: str, folder: Path) -> np.ndarray:
         raise InputError(f"'{where}' is not a condition (true or false for each run)", file=str(folder),
                          key="--where", valid="a comparison, e.g. \"regions_1942_08 == 7\"")
     return hit.to_numpy()
+
+
+def quoted(column: str) -> str:
+    """A column as a pandas query names it: in backticks unless it is a plain identifier."""
+    return column if column.isidentifier() else f"`{column}`"
 
 
 def choose(traj: pd.DataFrame, threshold: float) -> int:
