@@ -169,7 +169,7 @@ def test_both_engines_implement_the_contract_with_its_parameter_names(backend):
     for name, params in methods.items():
         assert list(inspect.signature(getattr(type(engine), name)).parameters) == params, name
     public = {n for n in dir(type(engine)) if not n.startswith("_") and callable(getattr(type(engine), n))}
-    assert public - set(methods) <= {"match_labour", "coops", "workers", "depots"}, public - set(methods)
+    assert public - set(methods) <= {"coops", "workers", "depots"}, public - set(methods)
 
 
 def test_the_factory_refuses_an_unknown_backend():

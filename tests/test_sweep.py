@@ -216,7 +216,8 @@ def test_morris_ranks_and_prim_finds_the_box(tmp_path):
     assert mu[keys[0]] > mu[keys[1]] > mu[keys[2]]
     one_seed = sensitivity.analyse(out, None, 20)
     assert math.isnan(one_seed["seed_noise"]["seed_variance_share"].iloc[0])
-    assert "seed noise not measured (one seed per point)" in one_seed["text"] and "nan%" not in one_seed["text"]
+    assert "seed noise not measured (no point has two finished runs)" in one_seed["text"]
+    assert "nan%" not in one_seed["text"]
     (tmp_path / "b").mkdir()
     lhs, keys = _fake_folder(tmp_path / "b", "lhs", 200, seeds=1)
     report = discover.discover(lhs, "regions_1942_08 == 7")
@@ -285,5 +286,6 @@ def test_the_readme_sweep_is_the_shipped_file_shortened(tmp_path):
     assert shown.sweep.parameters and set(shown.sweep.parameters) <= set(shipped.sweep.parameters)
     for key, spec in shown.sweep.parameters.items():
         assert spec == shipped.sweep.parameters[key], key
-    assert (shown.sweep.design, shown.sweep.region_dates, shown.sweep.seeds_per_point) == (
-        shipped.sweep.design, shipped.sweep.region_dates, shipped.sweep.seeds_per_point)
+    assert (shown.sweep.design, shown.sweep.region_dates, shown.sweep.seeds_per_point, shown.sweep.set) == (
+        shipped.sweep.design, shipped.sweep.region_dates, shipped.sweep.seeds_per_point, shipped.sweep.set)
+    assert f"scenario: {shipped.sweep.scenario} " in block  # the same scenario, as the shipped file names it

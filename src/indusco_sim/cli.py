@@ -271,7 +271,7 @@ def schema(out: Annotated[Path | None, typer.Option(help="write to this file ins
 def serve(
     scenario: Annotated[Path | None, typer.Argument(help="scenario YAML file; the page's picker lists the YAML "
                                                     "files of its folder [default: the bundled baseline]",
-                                                    show_default=False)] = None,
+                                                    show_default=False, metavar="SCENARIO")] = None,
     host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 exposes the page to the network)")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port to listen on")] = 8765,

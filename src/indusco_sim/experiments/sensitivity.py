@@ -170,7 +170,7 @@ def _text(ind: pd.DataFrame, nz: pd.DataFrame, notes: list[str], meta: dict) -> 
                                                   .sort_values(ascending=False).index)
         ranked = ", ".join(f"{r.parameter} {r.value:.2f}±{r.conf:.2f}" for r in top.head(3).itertuples())
         share = noise.get(name, float("nan"))
-        said = f"{share:.0%} of variance" if np.isfinite(share) else "not measured (one seed per point)"
+        said = f"{share:.0%} of variance" if np.isfinite(share) else "not measured (no point has two finished runs)"
         lines.append(f"  {name}: {main} {ranked}; seed noise {said}")
     lines += [f"  {n}" for n in notes]
     return "\n".join(lines)
