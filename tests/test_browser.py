@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from browser_page import Page
 
@@ -224,10 +226,12 @@ def test_scenario_picker_describes_and_loads_a_counterfactual(browser, server):
     page = Page(browser, server[0])
     page.tab.locator(".indusco-scenario").click()
     option = page.tab.locator("[role=option]", has_text="no_inflation.yaml").first
-    assert "price" in option.inner_text().lower()  # the scenario's description is in the list
+    # the scenario's description is in the list (waited for: the menu's items can be in the page before their
+    # text, which once read as '' under load)
+    expect(option).to_contain_text(re.compile("price", re.IGNORECASE), timeout=15_000)
     option.click()
     page.wait_for_text(".indusco-progress", "no_inflation: week 0")
-    assert "price" in page.tab.locator(".indusco-scenario-about").inner_text().lower()
+    expect(page.tab.locator(".indusco-scenario-about")).to_contain_text(re.compile("price", re.IGNORECASE))
     page.step()
     page.check_clean()
     page.close()
