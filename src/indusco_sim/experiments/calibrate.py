@@ -23,14 +23,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from indusco_sim.errors import InputError, did_you_mean
+from indusco_sim.errors import InputError
 from indusco_sim.experiments import ensemble
 from indusco_sim.results.history import CALIBRATION_END
 from indusco_sim.results.region_history import RECORD_DATES
 from indusco_sim.results.region_report import region_report
 from indusco_sim.scenario.schema import Scenario
-from indusco_sim.scenario.validation_errors import field_description, fields_at
-from indusco_sim.scenario.values import key_parts, refused_value, value_at, walk, with_values
+from indusco_sim.scenario.values import range_problem, value_at, with_values
 
 REGIONS_1940 = 5  # five regions by 1940 (regions.csv, the 1940 map)
 REGION_PENALTY = 1.0  # per share of runs missing the region targets: a run that misses costs as a 1/e error
@@ -61,17 +60,9 @@ def parse_param(text: str, scenario: Scenario) -> ParamRange:
     if not sep or len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] != "log"):
         raise InputError("a parameter range needs the form key.path=LOW:HIGH (or LOW:HIGH:log)", file=label,
                          valid="e.g. --param administration.founding_cost=0.05:0.5")
-    path = tuple(key_parts(key))
-    data = scenario.model_dump(mode="python")
-    node, stop = walk(data, list(path))
-    if stop is not None:
-        part = path[stop]
-        choices = fields_at(path[: stop + 1], data) if isinstance(node, dict) else []
-        raise InputError(f"unknown key '{part}'{did_you_mean(str(part), choices)}", file=label, key=key,
-                         valid="one of " + ", ".join(choices) if choices else "a numeric scenario key")
-    if isinstance(node, bool) or not isinstance(node, int | float):
-        raise InputError(f"'{key}' is not a number (it is {type(node).__name__})", file=label, key=key,
-                         valid="a numeric scenario key")
+    problem = range_problem(scenario, key)  # the key first, then its bounds below
+    if problem is not None:
+        raise InputError(problem.message, file=label, key=key, valid=problem.valid)
     try:
         low, high = float(parts[0]), float(parts[1])
     except ValueError:
@@ -79,17 +70,13 @@ def parse_param(text: str, scenario: Scenario) -> ParamRange:
     if not low < high:
         raise InputError(f"bounds {low:g}:{high:g} are not an increasing range", file=label, key=key,
                          valid="LOW < HIGH")
-    if isinstance(node, int) and not (low.is_integer() and high.is_integer()):
-        raise InputError(f"'{key}' is a whole number in the scenario; {bounds} are not both whole", file=label,
-                         key=key, valid="whole-number bounds, e.g. 5:50")  # optuna's suggest_int takes them as is
     if len(parts) == 3 and low <= 0:
         raise InputError(f"a log range needs LOW > 0 (got {low:g})", file=label, key=key,
                          valid="LOW > 0, e.g. 0.01:1:log")
-    refused = refused_value(scenario, key, (low, high))
-    if refused is not None:
-        raise InputError(f"the scenario refuses {key} = {refused[0]:g}: {refused[1]}", file=label, key=key,
-                         valid=field_description(tuple(path), data) or "what `indusco schema` allows there")
-    return ParamRange(key, low, high, integer=isinstance(node, int), log=len(parts) == 3)
+    problem = range_problem(scenario, key, (low, high))  # whole bounds for a whole-number key: optuna's
+    if problem is not None:                               # suggest_int takes them as they are
+        raise InputError(problem.message, file=label, key=key, valid=problem.valid)
+    return ParamRange(key, low, high, integer=isinstance(value_at(scenario, key), int), log=len(parts) == 3)
 
 
 def objective(report: dict, summaries: list[dict] | None = None) -> float:

@@ -28,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from indusco_sim.errors import InputError, did_you_mean, join_path
 from indusco_sim.scenario.load import LoadedScenario, load_scenario
 from indusco_sim.scenario.schema import Scenario
-from indusco_sim.scenario.validation_errors import field_description, fields_at, locate
-from indusco_sim.scenario.values import key_parts, refused_value, walk
+from indusco_sim.scenario.validation_errors import locate
+from indusco_sim.scenario.values import range_problem, value_at
 from indusco_sim.scenario.yaml_files import SourceMap, apply_override, describe_kind, read_yaml
 
 
@@ -229,32 +229,14 @@ def _is_spec(value: object) -> bool:
 def _check_parameter(sweep: LoadedSweep, key: str, spec: ParamSpec) -> None:
     """The key names a numeric scenario value; integer keys get integer ranges."""
     where = ("parameters", key)
-    data = sweep.scenario.model_dump(mode="python")
-    parts = key_parts(key)
-    node, stop = walk(data, parts)
-    if stop is not None:
-        part = parts[stop]
-        choices = fields_at(tuple(parts[: stop + 1]), data) if isinstance(node, dict) else []
-        raise sweep.error(where, f"unknown parameter '{key}': the scenario has no '{part}'"
-                          f"{did_you_mean(str(part), choices)}",
-                          "one of " + ", ".join(choices) if choices else "a numeric scenario key path")
-    if isinstance(node, bool) or not isinstance(node, int | float):
-        raise sweep.error(where, f"'{key}' is not a number in the scenario (it is {describe_kind(node)})",
-                          "a numeric scenario key path such as administration.split_threshold")
-    is_int = isinstance(node, int)
-    for value in [spec.low, spec.high, *(spec.values or [])]:
-        if value is not None and is_int and float(value) != int(value):
-            raise sweep.error(where, f"'{key}' is a whole number in the scenario; {value:g} is not",
-                              "whole-number bounds or values")
-    if is_int:
+    ends = [("low",), ("high",)] if spec.values is None else [("values", i) for i in range(len(spec.values))]
+    values = [spec.low, spec.high] if spec.values is None else spec.values
+    problem = range_problem(sweep.scenario, key, values)
+    if problem is not None:
+        raise sweep.error(where if problem.end is None else (*where, *ends[problem.end]), problem.message,
+                          problem.valid)
+    if isinstance(value_at(sweep.scenario, key), int):
         spec.integer = True
-    ends = [(("low",), spec.low), (("high",), spec.high)] if spec.values is None else \
-        [(("values", i), v) for i, v in enumerate(spec.values)]
-    for field, value in ends:  # a range's ends: the schema's bounds are intervals (values.refused_value)
-        refused = refused_value(sweep.scenario, key, (value,))
-        if refused is not None:
-            raise sweep.error((*where, *field), f"the scenario refuses {key} = {value:g}: {refused[1]}",
-                              field_description(tuple(parts), data) or "what `indusco schema` allows there")
 
 
 def _validation_error(err: ValidationError, raw: dict, sources: SourceMap, path: Path) -> InputError:

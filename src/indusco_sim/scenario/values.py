@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from indusco_sim.errors import did_you_mean
 from indusco_sim.scenario.event_schema import EVENT_TYPES
 from indusco_sim.scenario.schema import Scenario
+from indusco_sim.scenario.validation_errors import field_description, fields_at
+from indusco_sim.scenario.yaml_files import describe_kind
 
 
 def key_parts(key: str) -> list[str | int]:
@@ -38,6 +41,42 @@ def with_values(scenario: Scenario, values: dict[str, float], seed: int | None =
     if seed is not None:
         data["seed"] = int(seed)
     return Scenario.model_validate(data)
+
+
+class KeyProblem(NamedTuple):
+    """Why values cannot be tried at a dotted key: `end` is the index of the value at fault (None: the key
+    itself), `message` what is wrong, `valid` what would do."""
+    end: int | None
+    message: str
+    valid: str
+
+
+def range_problem(scenario: Scenario, key: str, values=()) -> KeyProblem | None:
+    """The first reason calibration or a sweep cannot try `values` at the dotted key: the scenario has no such
+    key, its value is not a number, a value is not whole for a whole-number key, or a value is outside the
+    field's bounds (refused_value); None when every value can be tried. With no values, the key alone."""
+    data = scenario.model_dump(mode="python")
+    parts = key_parts(key)
+    node, stop = walk(data, parts)
+    if stop is not None:
+        part = parts[stop]
+        choices = fields_at(tuple(parts[: stop + 1]), data) if isinstance(node, dict) else []
+        return KeyProblem(None, f"unknown parameter '{key}': the scenario has no '{part}'"
+                          f"{did_you_mean(str(part), choices)}",
+                          "one of " + ", ".join(choices) if choices else "a numeric scenario key path")
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        return KeyProblem(None, f"'{key}' is not a number in the scenario (it is {describe_kind(node)})",
+                          "a numeric scenario key path such as administration.split_threshold")
+    for i, value in enumerate(values):
+        if isinstance(node, int) and float(value) != int(value):
+            return KeyProblem(i, f"'{key}' is a whole number in the scenario; {value:g} is not",
+                              "whole-number bounds or values")
+    for i, value in enumerate(values):
+        refused = refused_value(scenario, key, (value,))
+        if refused is not None:
+            return KeyProblem(i, f"the scenario refuses {key} = {value:g}: {refused[1]}",
+                              field_description(tuple(parts), data) or "what `indusco schema` allows there")
+    return None
 
 
 def refused_value(scenario: Scenario, key: str, values) -> tuple[float, str] | None:
