@@ -30,12 +30,12 @@ def file_schema() -> dict:
     event: an object with the event's `id` and any keys an event takes."""
     schema = Scenario.model_json_schema()
     defs = schema["$defs"]
-    events = {model.__name__ for model in event_models()}
+    event_names = {model.__name__ for model in event_models()}
     for name, definition in defs.items():
-        if name not in events:  # merged key by key onto the extended file's
+        if name not in event_names:  # merged key by key onto the extended file's
             definition.pop("required", None)
     keys: dict = {}
-    for name in events:
+    for name in event_names:
         keys.update(defs[name]["properties"])
     keys["id"] = {"type": "string", "description": "the id of the inherited event this entry changes"}
     keys["type"] = {"enum": list(EVENT_TYPES), "description": "kind of event (as the inherited event's)"}
