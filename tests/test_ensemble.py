@@ -72,7 +72,8 @@ def test_calibration_objective_and_parameter_parsing():
                       ("administration.founding_cost=0:1:log", "a log range needs LOW > 0"),
                       ("events.37.raids=-5:10", "refuses events.37.raids = -5"),  # an event's field too
                       ("cooperatives.min_members=0.6:10", "a whole number in the scenario"),
-                      ("events.999.raids=1:2", "the scenario has no '999'"), ("events.x.raids=1:2", "the scenario has no 'x'")):
+                      ("events.999.raids=1:2", "the scenario has no '999'"),
+                      ("events.x.raids=1:2", "the scenario has no 'x'")):
         with pytest.raises(InputError, match=says):
             calibrate.parse_param(bad, s)
     fitted = calibrate.with_values(s, {"administration.founding_cost": 0.2})
