@@ -4,8 +4,11 @@ that fails leaving nothing behind."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,6 +121,18 @@ def test_every_shipped_scenario_file_passes_the_schema_an_editor_gets(schema: di
     assert list(check.iter_errors({"extends": "b.yaml", "geography": {"speed_km_per_day": {"rial": 250}}}))
     new_event = {"extends": "b.yaml", "events": [{"type": "bombing", "town": "Chongqing"}]}  # not whole
     assert list(check.iter_errors(new_event))
+
+
+def test_the_schema_is_the_same_bytes_in_every_process(tmp_path: Path) -> None:
+    """EventChange gathers the keys of every event type; gathered over a set, their order followed the string
+    hash seed of the process, and the printed schema changed from one run to the next."""
+    texts = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "indusco_sim", "schema"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        texts.add(done.stdout)
+    assert len(texts) == 1
 
 
 def schema_fields(node: object, where: str = "") -> Iterator[tuple[str, dict]]:
